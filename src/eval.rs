@@ -1,0 +1,1 @@
+//! `shnor eval`: accuracy of verdicts against a labels file (issue #5).

@@ -1,0 +1,1 @@
+//! Archive search on tantivy with a Russian analyzer (issue #8).

@@ -1,0 +1,1 @@
+//! Report sinks: HTML, Markdown, JSON, DOCX, summary (issue #7).
