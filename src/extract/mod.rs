@@ -6,6 +6,8 @@ pub mod odt;
 pub mod pdf;
 pub mod rtf;
 pub mod txt;
+pub mod xml;
+pub mod zipread;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -103,6 +105,11 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Documen
         Some(Format::Odt) => odt::read(bytes, &opts.limits)?,
         Some(Format::Rtf) => rtf::read(bytes, &opts.limits)?,
         Some(Format::Txt) => txt::read(bytes, &opts.limits)?,
+        Some(Format::Doc) if zipread::is_encrypted_ooxml(bytes) => {
+            return Err(Error::Encrypted(
+                "документ Office зашифрован паролем".into(),
+            ));
+        }
         Some(Format::Doc) => {
             return Err(Error::Unsupported(
                 "старый двоичный формат Word (.doc); сохраните документ как DOCX".into(),
