@@ -658,7 +658,7 @@ fn letters(v: u32, alphabet: &[char]) -> String {
         .unwrap_or_default()
 }
 
-fn roman(mut v: u32) -> String {
+pub(crate) fn roman(mut v: u32) -> String {
     if v == 0 || v >= 4000 {
         return v.to_string();
     }
