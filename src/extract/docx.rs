@@ -441,7 +441,7 @@ impl Styles {
 }
 
 /// "heading 2", "Heading2", "Заголовок 2", "Title" → level.
-fn heading_level_from_name(name: &str) -> Option<u8> {
+pub(crate) fn heading_level_from_name(name: &str) -> Option<u8> {
     let lower = name.to_lowercase();
     if lower == "title" || lower == "название" || lower == "заголовок" {
         return Some(1);
