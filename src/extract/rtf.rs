@@ -246,33 +246,27 @@ impl<'a> Parser<'a> {
     }
 
     fn group_end(&mut self) {
-        match self.state.sink {
-            Sink::Note => {
-                // A footnote group ends its own last paragraph.
-                if self.stack.last().is_some_and(|s| s.sink != Sink::Note) {
-                    self.end_paragraph();
-                }
+        let sink = self.state.sink;
+        if sink == Sink::StyleSheet {
+            if let Some(id) = self.style_being_defined.take() {
+                let name = std::mem::take(&mut self.style_name);
+                let name = name.trim().trim_end_matches(';').trim().to_string();
+                self.styles.insert(id, name);
             }
-            Sink::Furniture => {
-                if self.stack.last().is_some_and(|s| s.sink != Sink::Furniture) {
-                    self.end_paragraph();
-                }
-            }
+            self.style_name.clear();
+        }
+        // Only the outermost group of a destination finishes it.
+        if self.stack.last().is_some_and(|s| s.sink == sink) {
+            return;
+        }
+        match sink {
+            // A footnote or header group ends its own last paragraph.
+            Sink::Note | Sink::Furniture => self.end_paragraph(),
             Sink::ListText => {
-                if self.stack.last().is_some_and(|s| s.sink != Sink::ListText) {
-                    let m = normalize(&std::mem::take(&mut self.list_marker));
-                    if !m.is_empty() {
-                        self.marker_for_para = Some(m);
-                    }
+                let m = normalize(&std::mem::take(&mut self.list_marker));
+                if !m.is_empty() {
+                    self.marker_for_para = Some(m);
                 }
-            }
-            Sink::StyleSheet => {
-                if let Some(id) = self.style_being_defined.take() {
-                    let name = std::mem::take(&mut self.style_name);
-                    let name = name.trim().trim_end_matches(';').trim().to_string();
-                    self.styles.insert(id, name);
-                }
-                self.style_name.clear();
             }
             _ => {}
         }
