@@ -369,7 +369,7 @@ impl<'a> Parser<'a> {
             | "keywords" | "subject" | "comment" | "doccomm" | "company" | "category"
             | "manager" | "hlinkbase" | "creatim" | "revtim" | "printim" | "buptim"
             | "nonshppict" | "objdata" | "objclass" | "themedata" | "colorschememapping"
-            | "latentstyles" | "txe" | "rxe" | "bkmkstart" | "bkmkend" => {
+            | "latentstyles" | "txe" | "rxe" | "bkmkstart" | "bkmkend" | "nonesttables" => {
                 self.state.sink = Sink::Skip
             }
             "info" => {}
