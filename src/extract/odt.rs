@@ -521,10 +521,12 @@ impl BodyReader<'_> {
                                         row_span,
                                         blocks: blocks.clone(),
                                     });
-                                    col += col_span;
+                                    // Each cell element takes one grid position; the positions
+                                    // a span covers follow as covered-table-cell elements.
+                                    col += 1;
                                 }
                                 if copies < repeat {
-                                    col += (repeat - copies) * col_span;
+                                    col += repeat - copies;
                                 }
                             }
                             "covered-table-cell" => col += repeat,

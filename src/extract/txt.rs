@@ -59,7 +59,15 @@ pub fn decode(bytes: &[u8]) -> (String, String) {
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
-    let guess = detector.guess(None, false);
+    let mut guess = detector.guess(None, false);
+    // chardetng names KOI8-U for any KOI8 text; without Ukrainian letters it is KOI8-R
+    // (the two agree on Russian).
+    if guess == encoding_rs::KOI8_U {
+        let (t, _) = guess.decode_without_bom_handling(bytes);
+        if !t.contains(['і', 'ї', 'є', 'ґ', 'І', 'Ї', 'Є', 'Ґ']) {
+            guess = encoding_rs::KOI8_R;
+        }
+    }
     let (text, _) = guess.decode_without_bom_handling(bytes);
     if non_ascii_letter_share(&text) < 0.4 {
         return (text.into_owned(), guess.name().to_string());
@@ -125,12 +133,13 @@ fn cyrillic_score(text: &str) -> f64 {
     }
 }
 
-/// UTF-16/UTF-32 without a BOM: text in these has NUL bytes in a regular pattern, which real
-/// 8-bit text never has. Pick the variant whose decoding looks most like text.
+/// UTF-16/UTF-32 without a BOM: text in these has NUL bytes (ASCII spaces and punctuation
+/// at least), which real 8-bit text never has. Pick the variant whose decoding looks most
+/// like text.
 fn detect_wide(bytes: &[u8]) -> Option<(String, String)> {
     let sample = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or_default();
     let zeros = sample.iter().filter(|b| **b == 0).count();
-    if sample.len() < 4 || zeros * 5 < sample.len() {
+    if sample.len() < 4 || zeros == 0 || zeros * 100 < sample.len() {
         return None;
     }
     let mut best: Option<(f64, String, String)> = None;
