@@ -165,6 +165,10 @@ fn table_with_grid_span_vertical_merge_and_nested_table() {
     // The covered grid position has no cell of its own.
     let cols2: Vec<u32> = t.rows[2].cells.iter().map(|c| c.col).collect();
     assert_eq!(cols2, vec![1, 2]);
+    assert_eq!(
+        merged.blocks[0].loc().cell,
+        Some(shnor::model::CellRef { row: 1, col: 0 })
+    );
     let director = &t.rows[1].cells[2];
     assert!(matches!(director.blocks[1], Block::Table(_)));
     assert!(director.text().contains("внутри 1\tвнутри 2"));

@@ -157,6 +157,8 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
         ));
     }
 
+    let mut blocks = blocks;
+    super::layout::locate_cells(&mut blocks);
     Ok(Document {
         source: String::new(),
         format: Format::Docx,

@@ -2,6 +2,7 @@
 //! about formats. Every reader takes `Limits` and never panics on file data.
 
 pub mod docx;
+mod layout;
 pub mod odt;
 pub mod pdf;
 pub mod rtf;

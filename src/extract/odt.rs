@@ -105,6 +105,8 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
         Some(b) => read_meta(&b, limits),
         None => Metadata::default(),
     };
+    let mut blocks = blocks;
+    super::layout::locate_cells(&mut blocks);
     Ok(Document {
         source: String::new(),
         format: Format::Odt,

@@ -705,6 +705,7 @@ impl<'a> Parser<'a> {
             encoding: Some(self.ansi.name().to_string()),
             ..Metadata::default()
         };
+        super::layout::locate_cells(&mut self.blocks);
         Ok(Document {
             source: String::new(),
             format: Format::Rtf,
