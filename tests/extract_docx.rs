@@ -287,6 +287,18 @@ fn zip_bomb_is_refused_quickly_as_too_large() {
     let err = extract_bytes("bomb.docx", &bomb, &Options::default()).expect_err("refused");
     println!("zip bomb refused in {:?}", start.elapsed());
     assert_eq!(err.code(), "too_large");
+    // Headers that understate the uncompressed size are not trusted: reading stops at the
+    // declared size or the cap, never inflating the whole entry.
+    let mut liar = bomb.clone();
+    let local_size_at = 22;
+    liar[local_size_at..local_size_at + 4].copy_from_slice(&1000u32.to_le_bytes());
+    let cd = liar
+        .windows(4)
+        .rposition(|w| w == b"PK\x01\x02")
+        .expect("central directory");
+    liar[cd + 24..cd + 28].copy_from_slice(&1000u32.to_le_bytes());
+    let err = extract_bytes("liar.docx", &liar, &Options::default()).expect_err("refused");
+    assert!(matches!(err.code(), "corrupt" | "too_large"), "{err}");
     // Even with a generous ratio the total uncompressed budget stops it.
     let opts = Options {
         limits: Limits {
