@@ -583,7 +583,7 @@ impl<'a> Counters<'a> {
         values[lvl] = if values[lvl] == 0 {
             start_of(lvl)
         } else {
-            values[lvl] + 1
+            values[lvl].saturating_add(1)
         };
         for deeper in values.iter_mut().skip(lvl + 1) {
             *deeper = 0;
@@ -949,7 +949,7 @@ impl BodyReader<'_> {
                         origin.row_span = (row_idx - r + 1) as u32;
                         origin.blocks.extend(blocks);
                     }
-                    col += span;
+                    col = col.saturating_add(span);
                     continue;
                 }
                 if vmerge.is_some() {
@@ -963,7 +963,7 @@ impl BodyReader<'_> {
                     row_span: 1,
                     blocks,
                 });
-                col += span;
+                col = col.saturating_add(span);
             }
             rows.push(Row { cells, header });
         }

@@ -372,7 +372,7 @@ impl BodyReader<'_> {
         counters[lvl] = if counters[lvl] == 0 {
             format.start
         } else {
-            counters[lvl] + 1
+            counters[lvl].saturating_add(1)
         };
         for deeper in counters.iter_mut().skip(lvl + 1) {
             *deeper = 0;
@@ -525,13 +525,13 @@ impl BodyReader<'_> {
                                     });
                                     // Each cell element takes one grid position; the positions
                                     // a span covers follow as covered-table-cell elements.
-                                    col += 1;
+                                    col = col.saturating_add(1);
                                 }
                                 if copies < repeat {
-                                    col += repeat - copies;
+                                    col = col.saturating_add(repeat - copies);
                                 }
                             }
-                            "covered-table-cell" => col += repeat,
+                            "covered-table-cell" => col = col.saturating_add(repeat),
                             _ => {}
                         }
                     }

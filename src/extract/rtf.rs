@@ -743,19 +743,19 @@ fn build_table(raw: Vec<RawRow>) -> Option<Table> {
                 } else {
                     r.defs
                         .get(i - 1)
-                        .and_then(|d| bounds.iter().position(|b| *b == d.right))
+                        .and_then(|d| bounds.binary_search(&d.right).ok())
                         .map_or(0, |p| p + 1)
                 };
-                let right = bounds.iter().position(|b| *b == def.right).unwrap_or(left);
+                let right = bounds.binary_search(&def.right).unwrap_or(left);
                 (left as u32, (right.saturating_sub(left) + 1) as u32)
             } else {
                 (next_col, 1)
             };
-            next_col = col + span;
+            next_col = col.saturating_add(span);
             if def.h_continue
                 && let Some(prev) = cells.last_mut()
             {
-                prev.col_span = col + span - prev.col;
+                prev.col_span = col.saturating_add(span).saturating_sub(prev.col).max(1);
                 prev.blocks.extend(blocks);
                 continue;
             }
