@@ -34,6 +34,20 @@ pub struct ExtractArgs {
 }
 
 pub fn run(args: ExtractArgs) -> anyhow::Result<u8> {
+    match print_all(&args) {
+        Ok(code) => Ok(code),
+        // The reader went away (`shnor extract … | head`): not an error of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(0)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn print_all(args: &ExtractArgs) -> anyhow::Result<u8> {
     let mut opts = Options::isolated();
     if let Some(mb) = args.max_file_mb {
         opts.limits.max_file_bytes = mb.saturating_mul(1024 * 1024);
@@ -86,9 +100,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<u8> {
     if let OutputFormat::Json = args.format {
         // One document prints as an object, several as an array, so `jq` works either way.
         if json_docs.len() == 1 && !many {
-            serde_json::to_writer_pretty(&mut out, &json_docs[0])?;
+            serde_json::to_writer_pretty(&mut out, &json_docs[0]).map_err(std::io::Error::from)?;
         } else {
-            serde_json::to_writer_pretty(&mut out, &json_docs)?;
+            serde_json::to_writer_pretty(&mut out, &json_docs).map_err(std::io::Error::from)?;
         }
         writeln!(out)?;
     }
