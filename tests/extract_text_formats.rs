@@ -252,3 +252,35 @@ fn odt_encrypted_and_not_a_zip() {
         extract_bytes("a.odt", b"plain text, not a zip", &Options::default()).expect_err("corrupt");
     assert_eq!(err.code(), "corrupt");
 }
+
+#[test]
+fn rtf_headings_from_stylesheet_and_outline_level_and_list_markers() {
+    let rtf = br"{\rtf1\ansi\ansicpg1251{\stylesheet{\s0 Normal;}{\s1\outlinelevel0 heading 1;}{\s2 \'c7\'e0\'e3\'ee\'eb\'ee\'e2\'ee\'ea 2;}}
+\pard\s1 \'cf\'e0\'f1\'ef\'ee\'f0\'f2\par
+\pard\s2 \'d6\'e5\'eb\'fc\par
+\pard\outlinelevel2 Level three\par
+\pard{\listtext 1.\tab}\ls1 First item\par
+\pard Plain text\par}";
+    let doc = extract("h.rtf", rtf);
+    let summary: Vec<String> = doc
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Heading { level, text, .. } => format!("H{level} {text}"),
+            Block::ListItem { marker, text, .. } => {
+                format!("L{} {text}", marker.clone().unwrap_or_default())
+            }
+            other => format!("P {}", other.text()),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            "H1 Паспорт",
+            "H2 Цель",
+            "H3 Level three",
+            "L1. First item",
+            "P Plain text",
+        ]
+    );
+}
