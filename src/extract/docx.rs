@@ -152,9 +152,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document> {
         .chain(&notes)
         .all(|b| b.text().trim().is_empty())
     {
-        return Err(Error::Empty(
-            "в тексте документа нет ни одного слова".into(),
-        ));
+        return Err(super::layout::empty_body(&furniture));
     }
 
     let mut blocks = blocks;

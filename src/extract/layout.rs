@@ -1,6 +1,17 @@
 //! Post-processing shared by the office readers.
 
+use crate::error::Error;
 use crate::model::{Block, CellRef};
+
+/// The error for a document whose body and notes have no words; says so when only running
+/// headers/footers carry text.
+pub(crate) fn empty_body(furniture: &[Block]) -> Error {
+    if furniture.iter().any(|b| !b.text().trim().is_empty()) {
+        Error::Empty("текст есть только в колонтитулах".into())
+    } else {
+        Error::Empty("в тексте документа нет ни одного слова".into())
+    }
+}
 
 /// Give every block inside a table cell the address of its cell in the top-level table
 /// (nested tables included), so a verdict can cite «table N, row R, column C».

@@ -694,9 +694,7 @@ impl<'a> Parser<'a> {
             .chain(&self.notes)
             .all(|b| b.text().trim().is_empty())
         {
-            return Err(Error::Empty(
-                "в тексте документа нет ни одного слова".into(),
-            ));
+            return Err(super::layout::empty_body(&self.furniture));
         }
         let field = |s: &str| Some(normalize(s)).filter(|t| !t.is_empty());
         let metadata = Metadata {
