@@ -209,3 +209,28 @@ fn corpus_figures() {
         sec_ok as f64 / sec_n.max(1) as f64
     );
 }
+
+/// Prints the structure and report of one source file named by `SHNOR_DEBUG_DOC` (a tool for
+/// rule authors; does nothing otherwise).
+#[test]
+fn debug_one_document() {
+    let Ok(path) = std::env::var("SHNOR_DEBUG_DOC") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let doc = testdoc::document(&path, &text);
+    let rules = Rules::builtin();
+    let st = shnor::structure::analyze(&doc, &rules);
+    for (i, u) in st.units.iter().enumerate() {
+        let head = st.headings.iter().find(|h| h.unit == i);
+        eprintln!(
+            "{i:>3} {:?}{} {}",
+            u.kind,
+            head.map(|h| format!(" L{} end {}", h.level, h.end))
+                .unwrap_or_default(),
+            u.text.chars().take(90).collect::<String>()
+        );
+    }
+    let r = check(&doc, &rules);
+    eprintln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+}

@@ -26,18 +26,28 @@ const MAX_WARNINGS_PER_CODE: usize = 10;
 
 pub fn check(doc: &Document, rules: &Rules) -> CheckReport {
     let st = structure::analyze(doc, rules);
-    let all = 0..st.units.len();
-    let elements: Vec<ElementVerdict> = Element::ALL
-        .iter()
-        .map(|&e| evaluate(&st, rules, e, all.clone()))
-        .collect();
+    let all = [0..st.units.len()];
+    // Parts of a medium-term programme outside its risk sections (a common «Мониторинг и
+    // анализ» chapter, the passport) apply to every section.
+    let common = common_ranges(&st);
     let sections: Vec<SectionReport> = st
         .sections
         .iter()
         .map(|s| {
             let verdicts: Vec<ElementVerdict> = Element::ALL
                 .iter()
-                .map(|&e| evaluate(&st, rules, e, s.units.clone()))
+                .map(|&e| {
+                    let own = evaluate(&st, rules, e, std::slice::from_ref(&s.units));
+                    if own.presence.is_present() {
+                        return own;
+                    }
+                    let shared = evaluate(&st, rules, e, &common);
+                    if shared.presence.is_present() {
+                        shared
+                    } else {
+                        own
+                    }
+                })
                 .collect();
             let complete = verdicts.iter().all(|v| v.presence.is_present());
             SectionReport {
@@ -49,7 +59,22 @@ pub fn check(doc: &Document, rules: &Rules) -> CheckReport {
             }
         })
         .collect();
-    let cycle_complete = if sections.is_empty() {
+    let elements: Vec<ElementVerdict> = if st.doc_type == DocType::Other {
+        Element::ALL.iter().map(|&e| not_a_programme(e)).collect()
+    } else if sections.is_empty() {
+        Element::ALL
+            .iter()
+            .map(|&e| evaluate(&st, rules, e, &all))
+            .collect()
+    } else {
+        Element::ALL
+            .iter()
+            .map(|&e| combine_sections(e, &sections))
+            .collect()
+    };
+    let cycle_complete = if st.doc_type == DocType::Other {
+        false
+    } else if sections.is_empty() {
         elements.iter().all(|v| v.presence.is_present())
     } else {
         sections.iter().all(|s| s.cycle_complete)
@@ -74,6 +99,74 @@ pub fn check(doc: &Document, rules: &Rules) -> CheckReport {
         warnings,
         roadmap_rows: st.roadmap_rows.clone(),
         pages: doc.metadata.pages,
+    }
+}
+
+/// Unit ranges of a medium-term programme outside its risk sections and after its title.
+fn common_ranges(st: &Structure) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut pos = st.title_unit.map(|t| t + 1).unwrap_or(0);
+    for s in &st.sections {
+        if s.units.start > pos {
+            out.push(pos..s.units.start);
+        }
+        pos = pos.max(s.units.end);
+    }
+    if pos < st.units.len() {
+        out.push(pos..st.units.len());
+    }
+    out
+}
+
+/// A document that is not a programme (report, letter, order) has no cycle of its own.
+fn not_a_programme(element: Element) -> ElementVerdict {
+    ElementVerdict {
+        element,
+        presence: Presence::Absent,
+        confidence: 0.8,
+        evidence: Vec::new(),
+        recommendation: Some(
+            "Документ не является программой (отчёт, письмо, приказ, справка): управленческий цикл в нём не оценивается. Загрузите саму программу."
+                .into(),
+        ),
+    }
+}
+
+/// Document-level verdict of a medium-term programme: present only when present in every
+/// risk section; otherwise the first section that lacks it explains why.
+fn combine_sections(element: Element, sections: &[SectionReport]) -> ElementVerdict {
+    let of = |s: &SectionReport| s.elements.iter().find(|v| v.element == element).cloned();
+    if let Some((s, v)) = sections
+        .iter()
+        .filter_map(|s| of(s).map(|v| (s, v)))
+        .find(|(_, v)| !v.presence.is_present())
+    {
+        let mut v = v;
+        v.recommendation = v
+            .recommendation
+            .map(|r| format!("Раздел «{}»: {r}", s.title));
+        return v;
+    }
+    let verdicts: Vec<ElementVerdict> = sections.iter().filter_map(of).collect();
+    let confidence = verdicts.iter().map(|v| v.confidence).fold(1.0f32, f32::min);
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for v in &verdicts {
+        if let Some(e) = v.evidence.first() {
+            if !evidence
+                .iter()
+                .any(|x| x.quote == e.quote && x.location == e.location)
+            {
+                evidence.push(e.clone());
+            }
+        }
+    }
+    evidence.truncate(MAX_EVIDENCE);
+    ElementVerdict {
+        element,
+        presence: Presence::Present,
+        confidence,
+        evidence,
+        recommendation: None,
     }
 }
 
@@ -130,9 +223,9 @@ fn requirement_met(st: &Structure, rules: &Rules, rule: &Rule, unit: usize, fold
 }
 
 /// Best hit of a text rule in `range`: the first full hit, else the first weak, else excluded.
-fn text_hits(st: &Structure, rules: &Rules, rule: &Rule, range: Range<usize>) -> Vec<Hit> {
+fn text_hits(st: &Structure, rules: &Rules, rule: &Rule, ranges: &[Range<usize>]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for ui in range {
+    for ui in ranges.iter().flat_map(|r| r.clone()) {
         let u = &st.units[ui];
         if u.kind == UnitKind::Heading {
             continue;
@@ -174,7 +267,7 @@ fn anchor_hits(
     st: &Structure,
     rules: &Rules,
     rule: &Rule,
-    range: Range<usize>,
+    ranges: &[Range<usize>],
     heading: bool,
     label: bool,
     column: bool,
@@ -186,7 +279,7 @@ fn anchor_hits(
             AnchorKind::Label => label,
             AnchorKind::Column => column,
         };
-        if !allowed || !range.contains(&a.unit) {
+        if !allowed || !in_ranges(ranges, a.unit) {
             continue;
         }
         let u = &st.units[a.unit];
@@ -204,7 +297,7 @@ fn anchor_hits(
             continue;
         }
         let mut best: Option<Hit> = None;
-        for &bi in a.body.iter().filter(|b| range.contains(b)) {
+        for &bi in a.body.iter().filter(|b| in_ranges(ranges, **b)) {
             let bu = &st.units[bi];
             // Headings of deeper subsections are structure, not content.
             if bu.kind == UnitKind::Heading {
@@ -265,14 +358,18 @@ fn anchor_hits(
     out
 }
 
-fn rule_hits(st: &Structure, rules: &Rules, rule: &Rule, range: Range<usize>) -> Vec<Hit> {
+fn in_ranges(ranges: &[Range<usize>], u: usize) -> bool {
+    ranges.iter().any(|r| r.contains(&u))
+}
+
+fn rule_hits(st: &Structure, rules: &Rules, rule: &Rule, ranges: &[Range<usize>]) -> Vec<Hit> {
     match rule.scope {
-        Scope::Text => text_hits(st, rules, rule, range),
+        Scope::Text => text_hits(st, rules, rule, ranges),
         Scope::Anchor {
             heading,
             label,
             column,
-        } => anchor_hits(st, rules, rule, range, heading, label, column),
+        } => anchor_hits(st, rules, rule, ranges, heading, label, column),
     }
 }
 
@@ -298,12 +395,12 @@ fn evidence(st: &Structure, hit: &Hit, rule: &str) -> Evidence {
     }
 }
 
-/// Verdict for one element over a range of units.
+/// Verdict for one element over some ranges of units.
 pub fn evaluate(
     st: &Structure,
     rules: &Rules,
     element: Element,
-    range: Range<usize>,
+    ranges: &[Range<usize>],
 ) -> ElementVerdict {
     let Some(er) = rules.element(element) else {
         return ElementVerdict {
@@ -319,7 +416,7 @@ pub fn evaluate(
     let mut weak: Vec<(Evidence, Option<String>)> = Vec::new();
     let mut voided: Vec<(Evidence, usize)> = Vec::new();
     for rule in &er.rules {
-        let hits = rule_hits(st, rules, rule, range.clone());
+        let hits = rule_hits(st, rules, rule, ranges);
         let mut rule_full = false;
         for h in &hits {
             match h.kind {

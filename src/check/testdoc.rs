@@ -28,7 +28,9 @@ pub fn document(source: &str, text: &str) -> Document {
         }
     };
     for raw in text.lines() {
-        let line = raw.trim_end();
+        // Bold and italic markers are formatting, not text.
+        let unmarked = raw.replace("**", "").replace("__", "");
+        let line = unmarked.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with('|') {
             flush_para(&mut para, &mut blocks);

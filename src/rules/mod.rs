@@ -476,7 +476,8 @@ impl Ctx<'_> {
     }
 
     fn regex(&mut self, p: &S) -> Option<Regex> {
-        let src = fold(p.get_ref()).replace('ё', "е");
+        // Only «ё» is folded in patterns: lower-casing would turn \W into \w.
+        let src = p.get_ref().replace('ё', "е").replace('Ё', "Е");
         if src.trim().is_empty() {
             self.issue(Some(p.span()), "пустой шаблон".into());
             return None;

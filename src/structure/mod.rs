@@ -218,7 +218,9 @@ fn numbered_heading_re() -> &'static Regex {
 
 fn section_word_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| re(r"(?i)^(раздел|глава|часть|направление|блок)\s+([0-9IVXLivx]+|[а-яё]+)\b"))
+    R.get_or_init(|| {
+        re(r"(?i)^(раздел|глава|часть|направление|блок|таблица)\s+([0-9IVXLivx]+|[а-яё]+)\b")
+    })
 }
 
 fn roman_re() -> &'static Regex {
@@ -263,6 +265,14 @@ pub fn infer_heading_level(text: &str) -> Option<u8> {
             let depth = num.split('.').filter(|p| !p.is_empty()).count().max(1);
             return Some(depth.min(6) as u8);
         }
+        return None;
+    }
+    // A short line without final punctuation («Мероприятия», «Ожидаемые результаты») is a
+    // run-in heading in plain text; it nests under numbered and upper-case headings.
+    let first = t.chars().next()?;
+    let plain_end = !matches!(last, '.' | ';' | ',' | ':' | '!' | '?' | ')');
+    if (first.is_uppercase() || first == '«') && plain_end && words <= 8 && chars <= 90 {
+        return Some(2);
     }
     None
 }
@@ -470,15 +480,18 @@ impl Builder<'_> {
         let mut row_texts = Vec::new();
         let data_start = header_row.map(|h| h + 1).unwrap_or(0);
         for (ri, row) in cells.iter().enumerate() {
+            // The «№ п/п» column would make every row look measurable.
             let rt: Vec<String> = row
                 .iter()
-                .map(|(_, _, us)| cell_text(&self.units, us))
-                .filter(|s| {
-                    !s.chars().all(|c| {
-                        c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace()
-                    })
+                .enumerate()
+                .map(|(ci, (_, _, us))| (ci, cell_text(&self.units, us)))
+                .filter(|(ci, s)| {
+                    *ci > 0
+                        || !s
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || c == '.' || c.is_whitespace())
                 })
-                .map(|s| fold(&s))
+                .map(|(_, s)| fold(&s))
                 .collect();
             row_texts.push(rt.join(" | "));
             if ri < data_start {
@@ -641,6 +654,15 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
     }
     label_anchors(&units, &mut anchors);
 
+    let element_labels: Vec<usize> = anchors
+        .iter()
+        .filter(|a| {
+            a.kind == AnchorKind::Label
+                && units[a.unit].kind != UnitKind::Cell
+                && is_element_subheading(&units[a.unit].folded[..a.text_end], rules)
+        })
+        .map(|a| a.unit)
+        .collect();
     // Section-level contexts (e.g. diagnosis): a unit is inside when one of the headings around
     // it matches.
     let section_contexts: Vec<Option<Vec<bool>>> = rules
@@ -653,7 +675,14 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
             let mut flags = vec![false; n];
             for h in &headings {
                 if c.holds(&units[h.unit].folded) {
-                    for f in flags.iter_mut().take(h.end).skip(h.unit) {
+                    // A run-in «Цель:» / «Задачи:» label starts the programme proper even
+                    // without a heading.
+                    let end = element_labels
+                        .iter()
+                        .copied()
+                        .find(|&u| u > h.unit && u < h.end)
+                        .unwrap_or(h.end);
+                    for f in flags.iter_mut().take(end).skip(h.unit) {
                         *f = true;
                     }
                 }
@@ -1075,6 +1104,11 @@ mod tests {
             infer_heading_level("1. Посещение куратором школы, беседы с руководством."),
             None
         );
-        assert_eq!(infer_heading_level("Обычный абзац текста без номера"), None);
+        assert_eq!(
+            infer_heading_level("Обычный абзац текста, который кончается точкой."),
+            None
+        );
+        assert_eq!(infer_heading_level("Ожидаемые результаты"), Some(2));
+        assert_eq!(infer_heading_level("Цель программы:"), None);
     }
 }
