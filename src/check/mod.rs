@@ -26,7 +26,7 @@ const MAX_WARNINGS_PER_CODE: usize = 10;
 
 pub fn check(doc: &Document, rules: &Rules) -> CheckReport {
     let st = structure::analyze(doc, rules);
-    let all = [0..st.units.len()];
+    let all = std::slice::from_ref(&(0..st.units.len())).to_vec();
     // Parts of a medium-term programme outside its risk sections (a common «Мониторинг и
     // анализ» chapter, the passport) apply to every section.
     let common = common_ranges(&st);
