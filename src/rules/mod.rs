@@ -210,6 +210,12 @@ pub struct StructureRules {
     pub roadmap_share: f32,
     pub risk_heading_weight: f32,
     pub risk_text_weight: f32,
+    /// Weight of a mention in the programme's goal, tasks or measures.
+    pub risk_core_weight: f32,
+    /// Weight of a mention named as a risk factor («фактор риска», «направление», «…»).
+    pub risk_named_weight: f32,
+    /// Sentence cues that name a risk factor as such.
+    pub risk_named_patterns: Vec<Regex>,
     pub risk_threshold: f32,
     /// A risk factor must score at least this share of the strongest one.
     pub risk_relative: f32,
@@ -417,6 +423,9 @@ struct RawStructure {
     roadmap_share: Spanned<f32>,
     risk_heading_weight: f32,
     risk_text_weight: f32,
+    risk_core_weight: f32,
+    risk_named_weight: f32,
+    risk_named_patterns: Vec<S>,
     risk_threshold: Spanned<f32>,
     risk_relative: Spanned<f32>,
     doc_type: Vec<RawDocType>,
@@ -797,6 +806,8 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 );
             }
             let stamp_patterns = cx.regexes(&raw.stamp_patterns, "stamp_patterns", None);
+            let risk_named_patterns =
+                cx.regexes(&raw.risk_named_patterns, "risk_named_patterns", None);
             let mut doc_types = Vec::new();
             for d in &raw.doc_type {
                 match DocType::from_id(d.id.get_ref()) {
@@ -831,6 +842,9 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 roadmap_share: *raw.roadmap_share.get_ref(),
                 risk_heading_weight: raw.risk_heading_weight,
                 risk_text_weight: raw.risk_text_weight,
+                risk_core_weight: raw.risk_core_weight,
+                risk_named_weight: raw.risk_named_weight,
+                risk_named_patterns,
                 risk_threshold: *raw.risk_threshold.get_ref(),
                 risk_relative: *raw.risk_relative.get_ref(),
                 columns,

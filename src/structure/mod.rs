@@ -788,10 +788,24 @@ fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &Rules) {
         if sr.stamp_patterns.iter().any(|p| p.is_match(&u.folded)) {
             continue;
         }
+        // Titles do not end with a full stop; running sentences of letters and reports do.
+        if u.kind != UnitKind::Heading && u.text.ends_with('.') && !u.text.ends_with("гг.") {
+            continue;
+        }
+        // The cue that starts earliest in the line names the document («Дорожная карта
+        // реализации антирисковой программы» is a roadmap); ties go to the earlier-listed type.
         if let Some(cue) = sr
             .doc_types
             .iter()
-            .find(|c| c.patterns.iter().any(|p| p.is_match(&u.folded)))
+            .filter_map(|c| {
+                c.patterns
+                    .iter()
+                    .filter_map(|p| p.find(&u.folded).map(|m| m.start()))
+                    .min()
+                    .map(|pos| (pos, c))
+            })
+            .min_by_key(|(pos, _)| *pos)
+            .map(|(_, c)| c)
         {
             st.doc_type = cue.doc_type;
             st.title_unit = Some(i);
@@ -1021,23 +1035,48 @@ fn find_risks(st: &Structure, rules: &Rules) -> Vec<RiskFactor> {
         .filter(|a| a.kind == AnchorKind::Label)
         .map(|a| a.unit)
         .collect();
+    // Text under «Цель», «Задачи», «Мероприятия»… is what the programme addresses.
+    let core_units: std::collections::BTreeSet<usize> = st
+        .anchors
+        .iter()
+        .filter(|a| is_element_subheading(&st.units[a.unit].folded[..a.text_end], rules))
+        .flat_map(|a| a.body.iter().copied())
+        .collect();
+    let not_programme = st.doc_type == DocType::Other;
     for (i, u) in st.units.iter().enumerate() {
-        let strong =
-            u.kind == UnitKind::Heading || Some(i) == st.title_unit || label_units.contains(&i);
-        if in_diagnosis(st, rules, i) && !strong {
-            continue;
-        }
-        for r in &rules.risks {
-            if r.find(&u.folded).is_some() {
+        let diagnosis = in_diagnosis(st, rules, i);
+        let strong = !diagnosis
+            && (u.kind == UnitKind::Heading
+                || Some(i) == st.title_unit
+                || label_units.contains(&i));
+        for s in sentences(&u.text) {
+            let folded = &u.folded[s];
+            let named = sr.risk_named_patterns.iter().any(|p| p.is_match(folded));
+            for r in &rules.risks {
+                let Some((start, _)) = r.find(folded) else {
+                    continue;
+                };
+                let quoted =
+                    folded[..start].matches('«').count() > folded[..start].matches('»').count();
+                let weight = if named || quoted {
+                    sr.risk_named_weight
+                } else if not_programme {
+                    // A report or an order only «addresses» risk factors it names as such.
+                    0.0
+                } else if strong {
+                    sr.risk_heading_weight
+                } else if diagnosis {
+                    0.0
+                } else if core_units.contains(&i) {
+                    sr.risk_core_weight
+                } else {
+                    sr.risk_text_weight
+                };
                 let idx = RiskFactor::ALL
                     .iter()
                     .position(|x| *x == r.risk)
                     .unwrap_or(0);
-                scores[idx] += if strong && !in_diagnosis(st, rules, i) {
-                    sr.risk_heading_weight
-                } else {
-                    sr.risk_text_weight
-                };
+                scores[idx] += weight;
             }
         }
     }
