@@ -133,14 +133,27 @@ pub struct Rule {
     /// Context indices of which one must hold, else the hit is only weak.
     pub requires: Vec<usize>,
     pub weak_reason: Option<String>,
+    /// Spans that never count as a match («результаты мониторинга» is a reference, not
+    /// monitoring); they are blanked before the patterns run.
+    pub ignore: Vec<Regex>,
 }
 
 impl Rule {
     pub fn matches(&self, folded: &str) -> Option<(usize, usize)> {
-        self.patterns
-            .iter()
-            .filter_map(|p| p.find(folded).map(|m| (m.start(), m.end())))
-            .min()
+        let find = |text: &str| {
+            self.patterns
+                .iter()
+                .filter_map(|p| p.find(text).map(|m| (m.start(), m.end())))
+                .min()
+        };
+        if self.ignore.iter().any(|p| p.is_match(folded)) {
+            let blanked = self.ignore.iter().fold(folded.to_string(), |acc, p| {
+                p.replace_all(&acc, |c: &regex::Captures| " ".repeat(c[0].len()))
+                    .into_owned()
+            });
+            return find(&blanked);
+        }
+        find(folded)
     }
 }
 
@@ -398,6 +411,8 @@ struct RawRule {
     requires: Vec<S>,
     #[serde(default)]
     weak_reason: Option<String>,
+    #[serde(default)]
+    ignore: Vec<S>,
 }
 
 #[derive(Deserialize)]
@@ -709,6 +724,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
             let exclude = resolve(&r.exclude, &mut cx);
             let anchor_exclude = resolve(&r.anchor_exclude, &mut cx);
             let requires = resolve(&r.requires, &mut cx);
+            let ignore = r.ignore.iter().filter_map(|p| cx.regex(p)).collect();
             rules.push(Rule {
                 id: r.id.get_ref().clone(),
                 scope,
@@ -718,6 +734,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 anchor_exclude,
                 requires,
                 weak_reason: r.weak_reason.clone(),
+                ignore,
             });
         }
         if rules.is_empty() {

@@ -233,6 +233,12 @@ fn label_re() -> &'static Regex {
     R.get_or_init(|| re(r"^([^:\n]{2,80}?):(\s+|$)"))
 }
 
+/// A run-in heading: «Мониторинг. Ежемесячно классные руководители…».
+fn run_in_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"^([^:.;,\n]{2,40}?)\.\s+[А-ЯЁA-Z«]"))
+}
+
 /// Inferred heading level of a paragraph, or None when it reads like running text.
 pub fn infer_heading_level(text: &str) -> Option<u8> {
     let t = text.trim();
@@ -731,8 +737,12 @@ fn label_anchors(units: &[Unit], anchors: &mut Vec<Anchor>) {
         if u.kind != UnitKind::Paragraph && u.kind != UnitKind::ListItem {
             continue;
         }
-        let Some(c) = label_re().captures(&u.text) else {
-            continue;
+        let (c, max_words) = match label_re().captures(&u.text) {
+            Some(c) => (c, 8),
+            None => match run_in_re().captures(&u.text) {
+                Some(c) => (c, 3),
+                None => continue,
+            },
         };
         let Some(label) = c.get(1) else { continue };
         let words = label.as_str().split_whitespace().count();
@@ -742,7 +752,7 @@ fn label_anchors(units: &[Unit], anchors: &mut Vec<Anchor>) {
             .chars()
             .next()
             .is_some_and(|ch| ch.is_uppercase());
-        if words > 8 || !starts_upper {
+        if words > max_words || !starts_upper {
             continue;
         }
         let inline = u.text[label.end() + 1..].trim();
