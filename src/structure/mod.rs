@@ -219,7 +219,7 @@ fn numbered_heading_re() -> &'static Regex {
 fn section_word_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)^(раздел|глава|часть|направление|блок|таблица)\s+([0-9IVXLivx]+|[а-яё]+)\b")
+        re(r"(?i)^(раздел|глава|часть|направление|блок|таблица|фактор)\s+([0-9IVXLivx]+|[а-яё]+)\b")
     })
 }
 
@@ -799,7 +799,10 @@ fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &Rules) {
             continue;
         }
         // Titles do not end with a full stop; running sentences of letters and reports do.
-        if u.kind != UnitKind::Heading && u.text.ends_with('.') && !u.text.ends_with("гг.") {
+        let year_end = [" г.", "гг.", "год.", "годы.", "годов."]
+            .iter()
+            .any(|e| u.text.ends_with(e));
+        if u.kind != UnitKind::Heading && u.text.ends_with('.') && !year_end {
             continue;
         }
         // The cue that starts earliest in the line names the document («Дорожная карта
