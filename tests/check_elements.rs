@@ -329,3 +329,27 @@ fn medium_term_programme_is_judged_per_section() {
     );
     assert!(r.cycle_complete);
 }
+
+#[test]
+fn sections_as_table_rows_and_empty_cells() {
+    let doc = "# Среднесрочная программа развития МБОУ «СОШ № 4» на 2024–2025 годы\n\n\
+        | Фактор риска | Цель | Меры | Показатели | Мониторинг | Анализ |\n\
+        |---|---|---|---|---|---|\n\
+        | Низкая учебная мотивация обучающихся | К маю 2025 года повысить долю мотивированных с 40 % до 60 % | Проектная неделя (октябрь, завуч) | Доля мотивированных: 40 % → 60 % | Анкетирование в октябре и мае (психолог) | По итогам полугодия обсуждение на педсовете и корректировка плана |\n\
+        | Дефицит педагогических кадров | К 2025 году закрыть 2 вакансии | Целевое обучение (2024, директор) | Число вакансий: 2 → 0 | Сверка штатного расписания ежеквартально (директор) | — |\n";
+    let (_, r) = run(doc);
+    assert_eq!(r.doc_type, DocType::MediumTermProgramme);
+    assert_eq!(r.sections.len(), 2);
+    assert_eq!(r.sections[1].risk_factor, Some(RiskFactor::TeacherShortage));
+    assert!(r.sections[0].cycle_complete);
+    let analysis = r.sections[1]
+        .elements
+        .iter()
+        .find(|v| v.element == Element::Analysis);
+    assert!(
+        analysis.is_some_and(|v| !v.presence.is_present()),
+        "{analysis:?}"
+    );
+    assert!(!r.cycle_complete);
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}

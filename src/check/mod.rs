@@ -15,7 +15,7 @@ use crate::model::{
     SCHEMA_VERSION, SectionReport, Warning,
 };
 use crate::rules::{ContextTarget, ElementRules, Rule, Rules, Scope, fold};
-use crate::structure::{self, AnchorKind, Structure, UnitKind, sentences};
+use crate::structure::{self, AnchorKind, Structure, UnitKind};
 
 /// Longest quote kept as evidence (characters); longer sentences are cut at a char boundary.
 const MAX_QUOTE_CHARS: usize = 300;
@@ -227,10 +227,10 @@ fn text_hits(st: &Structure, rules: &Rules, rule: &Rule, ranges: &[Range<usize>]
     let mut out = Vec::new();
     for ui in ranges.iter().flat_map(|r| r.clone()) {
         let u = &st.units[ui];
-        if u.kind == UnitKind::Heading {
+        if u.kind == UnitKind::Heading || u.label {
             continue;
         }
-        for s in sentences(&u.text) {
+        for s in u.sentences.iter().cloned() {
             let folded = &u.folded[s.clone()];
             if rule.matches(folded).is_none() {
                 continue;
@@ -279,7 +279,8 @@ fn anchor_hits(
             AnchorKind::Label => label,
             AnchorKind::Column => column,
         };
-        if !allowed || !in_ranges(ranges, a.unit) {
+        // A column header sits above the rows it names, possibly outside the range.
+        if !allowed || (!in_ranges(ranges, a.unit) && a.kind != AnchorKind::Column) {
             continue;
         }
         let u = &st.units[a.unit];
@@ -303,12 +304,19 @@ fn anchor_hits(
             if bu.kind == UnitKind::Heading {
                 continue;
             }
-            for s in sentences(&bu.text) {
+            for s in bu.sentences.iter().cloned() {
                 // The anchor's own label is not body text.
                 if bi == a.unit && s.end <= a.text_end + 1 {
                     continue;
                 }
                 let folded = &bu.folded[s.clone()];
+                // «—», «нет» in a cell is an empty slot, not content.
+                if !folded
+                    .split_whitespace()
+                    .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                {
+                    continue;
+                }
                 let hit = match excluded_by(st, rules, &rule.exclude, bi, folded) {
                     Some(ci) => Hit {
                         kind: HitKind::Excluded,

@@ -87,22 +87,79 @@ pub enum ContextTarget {
 
 /// A named context (e.g. past tense, initial diagnosis, «measurable»), used by rules to exclude
 /// or require something around a match.
+/// A list of patterns matched as one: a combined alternation scans the text once.
+#[derive(Debug, Clone, Default)]
+pub struct Patterns {
+    pub list: Vec<Regex>,
+    any: Option<Regex>,
+}
+
+impl Patterns {
+    pub fn new(list: Vec<Regex>) -> Patterns {
+        let any = if list.len() > 1 {
+            let src = list
+                .iter()
+                .map(|r| format!("(?:{})", r.as_str()))
+                .collect::<Vec<_>>()
+                .join("|");
+            RegexBuilder::new(&src)
+                .case_insensitive(true)
+                .size_limit(32 << 20)
+                .build()
+                .ok()
+        } else {
+            None
+        };
+        Patterns { list, any }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.any {
+            Some(r) => r.is_match(text),
+            None => self.list.iter().any(|p| p.is_match(text)),
+        }
+    }
+
+    /// The leftmost match (start, end).
+    pub fn find(&self, text: &str) -> Option<(usize, usize)> {
+        match &self.any {
+            Some(r) => r.find(text).map(|m| (m.start(), m.end())),
+            None => self
+                .list
+                .iter()
+                .filter_map(|p| p.find(text).map(|m| (m.start(), m.end())))
+                .min(),
+        }
+    }
+
+    /// `text` with every match replaced by spaces (byte offsets kept).
+    pub fn blank(&self, text: &str) -> String {
+        self.list.iter().fold(text.to_string(), |acc, p| {
+            p.replace_all(&acc, |c: &regex::Captures| " ".repeat(c[0].len()))
+                .into_owned()
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Context {
     pub id: String,
     /// Russian explanation, shown when the context voids a match.
     pub description: String,
     pub target: ContextTarget,
-    pub patterns: Vec<Regex>,
+    pub patterns: Patterns,
     /// Patterns that cancel the context in the same text (e.g. future tense cancels past tense).
-    pub unless: Vec<Regex>,
+    pub unless: Patterns,
 }
 
 impl Context {
     /// True when the context holds in `folded` text (see [`fold`]).
     pub fn holds(&self, folded: &str) -> bool {
-        self.patterns.iter().any(|p| p.is_match(folded))
-            && !self.unless.iter().any(|p| p.is_match(folded))
+        self.patterns.is_match(folded) && !self.unless.is_match(folded)
     }
 }
 
@@ -124,7 +181,7 @@ pub enum Scope {
 pub struct Rule {
     pub id: String,
     pub scope: Scope,
-    pub patterns: Vec<Regex>,
+    pub patterns: Patterns,
     pub weight: f32,
     /// Context indices that void a hit.
     pub exclude: Vec<usize>,
@@ -135,25 +192,15 @@ pub struct Rule {
     pub weak_reason: Option<String>,
     /// Spans that never count as a match («результаты мониторинга» is a reference, not
     /// monitoring); they are blanked before the patterns run.
-    pub ignore: Vec<Regex>,
+    pub ignore: Patterns,
 }
 
 impl Rule {
     pub fn matches(&self, folded: &str) -> Option<(usize, usize)> {
-        let find = |text: &str| {
-            self.patterns
-                .iter()
-                .filter_map(|p| p.find(text).map(|m| (m.start(), m.end())))
-                .min()
-        };
-        if self.ignore.iter().any(|p| p.is_match(folded)) {
-            let blanked = self.ignore.iter().fold(folded.to_string(), |acc, p| {
-                p.replace_all(&acc, |c: &regex::Captures| " ".repeat(c[0].len()))
-                    .into_owned()
-            });
-            return find(&blanked);
+        if !self.ignore.is_empty() && self.ignore.is_match(folded) {
+            return self.patterns.find(&self.ignore.blank(folded));
         }
-        find(folded)
+        self.patterns.find(folded)
     }
 }
 
@@ -170,28 +217,17 @@ pub struct ElementRules {
 #[derive(Debug, Clone)]
 pub struct RiskRules {
     pub risk: RiskFactor,
-    pub patterns: Vec<Regex>,
-    pub exclude: Vec<Regex>,
+    pub patterns: Patterns,
+    pub exclude: Patterns,
 }
 
 impl RiskRules {
     /// First match not voided by an exclusion in the same text.
     pub fn find(&self, folded: &str) -> Option<(usize, usize)> {
-        if self.exclude.iter().any(|p| p.is_match(folded)) {
-            let stripped = self.exclude.iter().fold(folded.to_string(), |acc, p| {
-                p.replace_all(&acc, |c: &regex::Captures| " ".repeat(c[0].len()))
-                    .into_owned()
-            });
-            return self
-                .patterns
-                .iter()
-                .filter_map(|p| p.find(&stripped).map(|m| (m.start(), m.end())))
-                .min();
+        if !self.exclude.is_empty() && self.exclude.is_match(folded) {
+            return self.patterns.find(&self.exclude.blank(folded));
         }
-        self.patterns
-            .iter()
-            .filter_map(|p| p.find(folded).map(|m| (m.start(), m.end())))
-            .min()
+        self.patterns.find(folded)
     }
 }
 
@@ -216,7 +252,7 @@ pub struct StructureRules {
     /// How many leading blocks are searched for the title and the doc-type cues.
     pub title_blocks: usize,
     /// Approval stamps («УТВЕРЖДЕНО приказом…») skipped when looking for the title.
-    pub stamp_patterns: Vec<Regex>,
+    pub stamp_patterns: Patterns,
     /// Doc-type cues in priority order.
     pub doc_types: Vec<DocTypeCue>,
     /// Share of text in roadmap tables that makes an uncued document a roadmap.
@@ -228,7 +264,7 @@ pub struct StructureRules {
     /// Weight of a mention named as a risk factor («фактор риска», «направление», «…»).
     pub risk_named_weight: f32,
     /// Sentence cues that name a risk factor as such.
-    pub risk_named_patterns: Vec<Regex>,
+    pub risk_named_patterns: Patterns,
     pub risk_threshold: f32,
     /// A risk factor must score at least this share of the strongest one.
     pub risk_relative: f32,
@@ -598,8 +634,9 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                         ContextTarget::Sentence
                     }
                 };
-                let patterns = cx.regexes(&c.patterns, "patterns", Some(c.id.span()));
-                let unless = c.unless.iter().filter_map(|p| cx.regex(p)).collect();
+                let patterns =
+                    Patterns::new(cx.regexes(&c.patterns, "patterns", Some(c.id.span())));
+                let unless = Patterns::new(c.unless.iter().filter_map(|p| cx.regex(p)).collect());
                 contexts.push(Context {
                     id: c.id.into_inner(),
                     description: c.description.unwrap_or_default(),
@@ -706,7 +743,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                     format!("weight = {w}: вес должен быть в пределах (0; 10]"),
                 );
             }
-            let patterns = cx.regexes(&r.patterns, "patterns", Some(r.id.span()));
+            let patterns = Patterns::new(cx.regexes(&r.patterns, "patterns", Some(r.id.span())));
             let resolve = |list: &[S], cx: &mut Ctx| -> Vec<usize> {
                 list.iter()
                     .filter_map(|id| {
@@ -724,7 +761,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
             let exclude = resolve(&r.exclude, &mut cx);
             let anchor_exclude = resolve(&r.anchor_exclude, &mut cx);
             let requires = resolve(&r.requires, &mut cx);
-            let ignore = r.ignore.iter().filter_map(|p| cx.regex(p)).collect();
+            let ignore = Patterns::new(r.ignore.iter().filter_map(|p| cx.regex(p)).collect());
             rules.push(Rule {
                 id: r.id.get_ref().clone(),
                 scope,
@@ -776,8 +813,9 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                         format!("фактор риска «{}» описан дважды", r.id.get_ref()),
                     );
                 }
-                let patterns = cx.regexes(&r.patterns, "patterns", Some(r.id.span()));
-                let exclude = r.exclude.iter().filter_map(|p| cx.regex(p)).collect();
+                let patterns =
+                    Patterns::new(cx.regexes(&r.patterns, "patterns", Some(r.id.span())));
+                let exclude = Patterns::new(r.exclude.iter().filter_map(|p| cx.regex(p)).collect());
                 risks.push(RiskRules {
                     risk,
                     patterns,
@@ -822,9 +860,10 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                     "risk_threshold должен быть больше нуля".into(),
                 );
             }
-            let stamp_patterns = cx.regexes(&raw.stamp_patterns, "stamp_patterns", None);
+            let stamp_patterns =
+                Patterns::new(cx.regexes(&raw.stamp_patterns, "stamp_patterns", None));
             let risk_named_patterns =
-                cx.regexes(&raw.risk_named_patterns, "risk_named_patterns", None);
+                Patterns::new(cx.regexes(&raw.risk_named_patterns, "risk_named_patterns", None));
             let mut doc_types = Vec::new();
             for d in &raw.doc_type {
                 match DocType::from_id(d.id.get_ref()) {

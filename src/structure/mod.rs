@@ -35,6 +35,10 @@ pub struct Unit {
     pub row: Option<usize>,
     /// Header text of the cell's column, when the table has a header row.
     pub column: Option<String>,
+    /// Sentence ranges of `text`.
+    pub sentences: Vec<Range<usize>>,
+    /// A table header cell or a row label: it names content, it is not content.
+    pub label: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -304,6 +308,8 @@ impl Builder<'_> {
             loc.page = self.current_page;
         }
         self.units.push(Unit {
+            label: false,
+            sentences: sentences(t),
             text: t.to_string(),
             folded: fold(t),
             loc,
@@ -465,6 +471,11 @@ impl Builder<'_> {
         let mut columns = Vec::new();
         if let Some(hr) = header_row {
             if let Some(row) = cells.get(hr) {
+                for (_, _, us) in row {
+                    for &u in us {
+                        self.units[u].label = true;
+                    }
+                }
                 for (col, _, us) in row {
                     let text = cell_text(&self.units, us);
                     let role = role_of(&fold(&text));
@@ -524,6 +535,9 @@ impl Builder<'_> {
                     });
                     if let Some(&lu) = first.first() {
                         if !plain_number && label.chars().count() <= 120 {
+                            for &u in first {
+                                self.units[u].label = true;
+                            }
                             let body: Vec<usize> = row
                                 .iter()
                                 .skip(1)
@@ -795,7 +809,7 @@ fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &Rules) {
         if u.text.chars().count() > 400 {
             continue;
         }
-        if sr.stamp_patterns.iter().any(|p| p.is_match(&u.folded)) {
+        if sr.stamp_patterns.is_match(&u.folded) {
             continue;
         }
         // Titles do not end with a full stop; running sentences of letters and reports do.
@@ -1023,6 +1037,52 @@ fn find_sections(st: &Structure, rules: &Rules) -> Vec<Section> {
             location: u.loc.clone(),
         });
     }
+    if sections.is_empty() {
+        sections = table_row_sections(st, rules);
+    }
+    sections
+}
+
+/// Sections laid out as table rows: a «Фактор риска» column names the risk of each row and the
+/// other columns hold the elements.
+fn table_row_sections(st: &Structure, rules: &Rules) -> Vec<Section> {
+    let mut sections = Vec::new();
+    for (ti, t) in st.tables.iter().enumerate() {
+        let Some(risk_col) = t.columns.iter().find(|c| {
+            let f = fold(&c.1);
+            f.contains("риск") || f.contains("фактор") || f.contains("направлени")
+        }) else {
+            continue;
+        };
+        let mut rows: Vec<(usize, Range<usize>)> = Vec::new();
+        for (i, u) in st.units.iter().enumerate() {
+            if u.table != Some(ti) {
+                continue;
+            }
+            let Some(r) = u.row else { continue };
+            if t.header_row.is_some_and(|h| r <= h) {
+                continue;
+            }
+            match rows.last_mut() {
+                Some((row, range)) if *row == r => range.end = i + 1,
+                _ => rows.push((r, i..i + 1)),
+            }
+        }
+        for (_, range) in rows {
+            let title_unit = range
+                .clone()
+                .find(|&i| st.units[i].column.as_deref() == Some(risk_col.1.as_str()));
+            let Some(tu) = title_unit else { continue };
+            if let Some(risk) = heading_risk(&st.units[tu].folded, rules) {
+                sections.push(Section {
+                    title: st.units[tu].text.clone(),
+                    risk: Some(risk),
+                    units: range,
+                    location: st.units[tu].loc.clone(),
+                });
+            }
+        }
+    }
     sections
 }
 
@@ -1062,9 +1122,9 @@ fn find_risks(st: &Structure, rules: &Rules) -> Vec<RiskFactor> {
             && (u.kind == UnitKind::Heading
                 || Some(i) == st.title_unit
                 || label_units.contains(&i));
-        for s in sentences(&u.text) {
-            let folded = &u.folded[s];
-            let named = sr.risk_named_patterns.iter().any(|p| p.is_match(folded));
+        for s in &u.sentences {
+            let folded = &u.folded[s.clone()];
+            let named = sr.risk_named_patterns.is_match(folded);
             for r in &rules.risks {
                 let Some((start, _)) = r.find(folded) else {
                     continue;
