@@ -230,7 +230,7 @@ fn text_hits(st: &Structure, rules: &Rules, rule: &Rule, ranges: &[Range<usize>]
         if u.kind == UnitKind::Heading || u.label {
             continue;
         }
-        for s in u.sentences.iter().cloned() {
+        for s in u.sentences.clone() {
             let folded = &u.folded[s.clone()];
             if rule.matches(folded).is_none() {
                 continue;
