@@ -353,3 +353,23 @@ fn sections_as_table_rows_and_empty_cells() {
     assert!(!r.cycle_complete);
     assert_ne!(presence(&r, Element::Analysis), Presence::Present);
 }
+
+#[test]
+fn programme_without_its_kind_is_typed_by_risk_factors() {
+    let doc = programme(GOAL, MEASURES, INDICATORS, MONITORING, ANALYSIS).replacen(
+        "# Антирисковая программа МБОУ «СОШ № 3» г. Энска по направлению «Низкая учебная мотивация обучающихся» на 2024–2025 годы",
+        "# ПРОГРАММА\n\n«Учиться интересно»: повышение учебной мотивации обучающихся МБОУ «СОШ № 3» на 2024–2025 годы",
+        1,
+    );
+    let (_, r) = run(&doc);
+    assert_eq!(r.doc_type, DocType::AntiriskProgramme);
+    assert_eq!(r.risk_factors, vec![RiskFactor::LowMotivation]);
+}
+
+#[test]
+fn findings_of_the_current_state_are_not_the_analysis_step() {
+    let findings =
+        "Анализ результатов ВПР показывает, что 40 % обучающихся не справляются с заданиями.";
+    let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, MONITORING, findings));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}

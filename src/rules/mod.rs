@@ -255,6 +255,8 @@ pub struct StructureRules {
     pub stamp_patterns: Patterns,
     /// Doc-type cues in priority order.
     pub doc_types: Vec<DocTypeCue>,
+    /// A title naming a programme without its kind.
+    pub generic_programme: Patterns,
     /// Share of text in roadmap tables that makes an uncued document a roadmap.
     pub roadmap_share: f32,
     pub risk_heading_weight: f32,
@@ -480,6 +482,7 @@ struct RawStructure {
     risk_threshold: Spanned<f32>,
     risk_relative: Spanned<f32>,
     doc_type: Vec<RawDocType>,
+    generic_programme: Vec<S>,
     columns: RawColumns,
 }
 
@@ -891,7 +894,10 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 indicator: cx.regexes(&raw.columns.indicator, "columns.indicator", None),
                 result: cx.regexes(&raw.columns.result, "columns.result", None),
             };
+            let generic_programme =
+                Patterns::new(cx.regexes(&raw.generic_programme, "generic_programme", None));
             structure = Some(StructureRules {
+                generic_programme,
                 title_blocks: tb.clamp(1, 1000) as usize,
                 stamp_patterns,
                 doc_types,

@@ -117,6 +117,8 @@ pub struct Structure {
     pub risk_factors: Vec<RiskFactor>,
     pub sections: Vec<Section>,
     pub roadmap_rows: Vec<RoadmapRow>,
+    /// The title says «Программа» without its kind; the kind follows from the risk factors.
+    pub generic_programme: bool,
 }
 
 impl Structure {
@@ -727,6 +729,7 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         risk_factors: Vec::new(),
         sections: Vec::new(),
         roadmap_rows,
+        generic_programme: false,
     };
     detect_title_and_type(&mut st, doc, rules);
     st.school = find_school(&st);
@@ -741,7 +744,13 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
     if st.doc_type != DocType::MediumTermProgramme {
         st.sections.clear();
     }
+    if st.generic_programme && st.sections.len() >= 2 {
+        st.doc_type = DocType::MediumTermProgramme;
+    }
     st.risk_factors = find_risks(&st, rules);
+    if st.generic_programme && st.risk_factors.len() == 1 {
+        st.doc_type = DocType::AntiriskProgramme;
+    }
     st
 }
 
@@ -819,6 +828,8 @@ fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &Rules) {
         if u.kind != UnitKind::Heading && u.text.ends_with('.') && !year_end {
             continue;
         }
+        // A title split over two lines («ПРОГРАММА» / «развития МБОУ …») is read as one.
+        let joined = fold(&title_text(&st.units, i));
         // The cue that starts earliest in the line names the document («Дорожная карта
         // реализации антирисковой программы» is a roadmap); ties go to the earlier-listed type.
         if let Some(cue) = sr
@@ -827,7 +838,7 @@ fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &Rules) {
             .filter_map(|c| {
                 c.patterns
                     .iter()
-                    .filter_map(|p| p.find(&u.folded).map(|m| m.start()))
+                    .filter_map(|p| p.find(&joined).map(|m| m.start()))
                     .min()
                     .map(|pos| (pos, c))
             })
@@ -837,7 +848,16 @@ fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &Rules) {
             st.doc_type = cue.doc_type;
             st.title_unit = Some(i);
             st.title = Some(title_text(&st.units, i));
+            st.generic_programme = false;
             break;
+        }
+        // «Программа „Успешный ученик“» names no kind: remember it, keep looking, and decide
+        // by the risk factors it addresses.
+        if st.title_unit.is_none() && sr.generic_programme.is_match(&joined) {
+            st.doc_type = DocType::DevelopmentProgramme;
+            st.title_unit = Some(i);
+            st.title = Some(title_text(&st.units, i));
+            st.generic_programme = true;
         }
     }
     if st.title_unit.is_none() {
