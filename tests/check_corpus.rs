@@ -75,11 +75,23 @@ fn corpus_figures() {
     let docs = labels["documents"].as_array().cloned().unwrap_or_default();
     for d in &docs {
         let file = d["file"].as_str().unwrap_or_default();
-        let Some(text) = source_text(&dir, file) else {
-            eprintln!("no source for {file}");
-            continue;
+        // SHNOR_CORPUS_FILES=1 reads the delivered binaries through the real extractors.
+        let doc = if std::env::var("SHNOR_CORPUS_FILES").is_ok() {
+            match shnor::extract::extract_file(&dir.join(file), &shnor::extract::Options::default())
+            {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("{file}: {}", e.message_ru());
+                    continue;
+                }
+            }
+        } else {
+            let Some(text) = source_text(&dir, file) else {
+                eprintln!("no source for {file}");
+                continue;
+            };
+            testdoc::document(file, &text)
         };
-        let doc = testdoc::document(file, &text);
         let r = check(&doc, &rules);
         n += 1;
         let mut diffs = Vec::new();
@@ -217,8 +229,14 @@ fn debug_one_document() {
     let Ok(path) = std::env::var("SHNOR_DEBUG_DOC") else {
         return;
     };
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let doc = testdoc::document(&path, &text);
+    let doc = if path.ends_with(".md") {
+        testdoc::document(&path, &std::fs::read_to_string(&path).unwrap_or_default())
+    } else {
+        match shnor::extract::extract_file(Path::new(&path), &shnor::extract::Options::default()) {
+            Ok(d) => d,
+            Err(e) => panic!("{path}: {}", e.message_ru()),
+        }
+    };
     let rules = Rules::builtin();
     let st = shnor::structure::analyze(&doc, &rules);
     for (i, u) in st.units.iter().enumerate() {

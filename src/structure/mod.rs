@@ -39,6 +39,8 @@ pub struct Unit {
     pub sentences: Vec<Range<usize>>,
     /// A table header cell or a row label: it names content, it is not content.
     pub label: bool,
+    /// Nesting depth of a numbered list marker («2.» → 1, «2.1.» → 2).
+    pub numbered: Option<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +291,60 @@ pub fn infer_heading_level(text: &str) -> Option<u8> {
     None
 }
 
+/// Depth of a numbered list marker: «2.» → 1, «2.1.» → 2, «IV.» → 1; bullets → None.
+fn marker_depth(marker: &str) -> Option<u8> {
+    let m = marker.trim().trim_end_matches(['.', ')']);
+    if m.is_empty() {
+        return None;
+    }
+    if m.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Some(m.split('.').filter(|p| !p.is_empty()).count().clamp(1, 6) as u8);
+    }
+    if m.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L')) {
+        return Some(1);
+    }
+    None
+}
+
+/// Numbered list items that are really headings («1. Цель», «2. Дефицит педагогических кадров»
+/// followed by text): short, no final punctuation, and either very short or followed by prose.
+fn promote_list_headings(units: &mut [Unit], headings: &mut Vec<Heading>) {
+    for i in 0..units.len() {
+        let Some(depth) = units[i].numbered else {
+            continue;
+        };
+        if units[i].kind != UnitKind::ListItem {
+            continue;
+        }
+        let t = units[i].text.trim();
+        let words = t.split_whitespace().count();
+        let last = t.chars().last().unwrap_or('.');
+        let starts_upper = t.chars().next().is_some_and(|c| c.is_uppercase());
+        if !starts_upper || matches!(last, '.' | ';' | ',' | ':' | '!' | '?') || words > 14 {
+            continue;
+        }
+        // A next line starting in lower case or with «(» continues an item broken by layout.
+        let next = units.get(i + 1);
+        let continued = next.is_some_and(|n| {
+            n.kind == UnitKind::Paragraph
+                && n.text
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase() || c == '(')
+        });
+        let next_is_prose = next.is_some_and(|n| n.kind == UnitKind::Paragraph) && !continued;
+        if !continued && (words <= 6 || next_is_prose) {
+            units[i].kind = UnitKind::Heading;
+            headings.push(Heading {
+                unit: i,
+                level: depth,
+                end: i,
+            });
+        }
+    }
+    headings.sort_by_key(|h| h.unit);
+}
+
 struct Builder<'a> {
     rules: &'a Rules,
     units: Vec<Unit>,
@@ -310,6 +366,7 @@ impl Builder<'_> {
             loc.page = self.current_page;
         }
         self.units.push(Unit {
+            numbered: None,
             label: false,
             sentences: sentences(t),
             text: t.to_string(),
@@ -351,8 +408,12 @@ impl Builder<'_> {
                     self.push(text, loc.clone(), UnitKind::Paragraph);
                 }
             },
-            Block::ListItem { text, loc, .. } => {
-                self.push(text, loc.clone(), UnitKind::ListItem);
+            Block::ListItem {
+                text, loc, marker, ..
+            } => {
+                if let Some(u) = self.push(text, loc.clone(), UnitKind::ListItem) {
+                    self.units[u].numbered = marker.as_deref().and_then(marker_depth);
+                }
             }
             Block::Table(t) => self.table(t),
             Block::PageBreak { .. } => {}
@@ -655,6 +716,8 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         ..
     } = b;
 
+    let mut units = units;
+    promote_list_headings(&mut units, &mut headings);
     // Section ends: the next heading of the same or a higher level.
     let n = units.len();
     for i in 0..headings.len() {
@@ -783,7 +846,10 @@ fn label_anchors(units: &[Unit], anchors: &mut Vec<Anchor>) {
         if !inline.is_empty() {
             body.push(i);
             for (j, v) in units.iter().enumerate().skip(i + 1).take(40) {
-                if v.kind == UnitKind::ListItem {
+                // List items, and lines that continue a sentence broken by the layout.
+                let continues = v.kind == UnitKind::Paragraph
+                    && v.text.chars().next().is_some_and(|c| c.is_lowercase());
+                if v.kind == UnitKind::ListItem || continues {
                     body.push(j);
                 } else {
                     break;
