@@ -220,6 +220,14 @@ fn corpus_figures() {
         "  section accuracy {:.3} ({sec_ok}/{sec_n})",
         sec_ok as f64 / sec_n.max(1) as f64
     );
+    // The targets of issue #6; a regression below them fails.
+    assert!(n > 0, "no documents read");
+    for (e, c) in &el {
+        assert!(c.f1() >= 0.95, "{e} F1 {:.3} < 0.95", c.f1());
+    }
+    assert!(cycle_ok as f64 / n as f64 >= 0.95, "cycle accuracy");
+    assert!(type_ok as f64 / n as f64 >= 0.9, "doc_type accuracy");
+    assert!(risk.f1() >= 0.9, "risk micro-F1");
 }
 
 /// Prints the structure and report of one source file named by `SHNOR_DEBUG_DOC` (a tool for
