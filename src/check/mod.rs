@@ -466,11 +466,8 @@ fn verdict(
 ) -> ElementVerdict {
     let element = er.element;
     if score >= er.threshold {
-        // Several rules may quote the same sentence; keep distinct quotes, in document order.
-        full.sort_by(|a, b| {
-            (a.location.block, a.location.cell.map(|c| (c.row, c.col)))
-                .cmp(&(b.location.block, b.location.cell.map(|c| (c.row, c.col))))
-        });
+        // Evidence comes in rule order (anchored rules first in the files), then document
+        // order; several rules may quote the same sentence, keep distinct quotes.
         let mut seen = std::collections::BTreeSet::new();
         full.retain(|e| seen.insert((e.quote.clone(), e.location.block)));
         full.truncate(MAX_EVIDENCE);

@@ -199,7 +199,9 @@ fn no_break_before(before: &str) -> bool {
         return true;
     }
     let letters = last.chars().filter(|c| c.is_alphabetic()).count();
-    letters > 0 && letters <= 2 && last.chars().all(|c| c.is_lowercase() || c == '.')
+    // An initial («Н. А. Петрова») is one capital letter.
+    let initial = letters == 1 && last.chars().all(|c| c.is_uppercase() || c == '.');
+    initial || (letters > 0 && letters <= 2 && last.chars().all(|c| c.is_lowercase() || c == '.'))
 }
 
 fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
@@ -797,7 +799,7 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
     detect_title_and_type(&mut st, doc, rules);
     st.school = find_school(&st);
     st.region = find_region(&st);
-    let (yf, yt) = find_years(&st);
+    let (yf, yt) = find_years(&st, rules);
     st.year_from = yf;
     st.year_to = yt;
     st.sections = find_sections(&st, rules);
@@ -980,7 +982,7 @@ fn school_re() -> &'static Regex {
 fn school_full_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        re(r"(?i)(?:муниципальн|государственн|частн)\w*\s+(?:бюджетн\w+\s+|казенн\w+\s+|казённ\w+\s+|автономн\w+\s+)?общеобразовательн\w+\s+(?:учреждени|организаци)\w*\s*(?:«[^»\n]{2,120}»|\x22[^\x22\n]{2,120}\x22)")
+        re(r"(?i)(?:муниципальн|государственн|частн)\w*\s+(?:бюджетн\w+\s+|казенн\w+\s+|казённ\w+\s+|автономн\w+\s+)?общеобразовательн\w+\s+(?:учреждени|организаци)\w*\s*(?:«[^»\n]{2,120}»|\x22[^\x22\n]{2,120}\x22)(?:,?\s+(?:с|г|п|пгт|д|ст|х|рп|пос)\.\s?[А-ЯЁ][\w-]+)?")
     })
 }
 
@@ -1032,29 +1034,51 @@ fn single_year_re() -> &'static Regex {
     R.get_or_init(|| re(r"(?i)\bна\s+(20[0-4]\d)\s*(?:год|г\.)"))
 }
 
-fn find_years(st: &Structure) -> (Option<u16>, Option<u16>) {
-    // Title area first, then passport rows about terms, then the first pages.
-    let mut order: Vec<usize> = Vec::new();
+fn title_year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?i)\b(20[0-4]\d)\s*(?:год|г\.|уч)"))
+}
+
+fn year_range(text: &str) -> Option<(u16, u16)> {
+    years_re().captures_iter(text).find_map(|c| {
+        let a = c.get(1)?.as_str().parse::<u16>().ok()?;
+        let b = c.get(2)?.as_str().parse::<u16>().ok()?;
+        (b > a && b - a <= 10).then_some((a, b))
+    })
+}
+
+fn find_years(st: &Structure, rules: &Rules) -> (Option<u16>, Option<u16>) {
+    // The title area names the programme's years («на 2022–2024 годы», «2022 год»).
     if let Some(t) = st.title_unit {
-        order.extend(t..(t + 4).min(st.units.len()));
+        let area = (t..(t + 4).min(st.units.len())).filter(|&i| !in_diagnosis(st, rules, i));
+        for i in area {
+            let text = &st.units[i].text;
+            if let Some((a, b)) = year_range(text) {
+                return (Some(a), Some(b));
+            }
+            let y = single_year_re()
+                .captures(text)
+                .or_else(|| title_year_re().captures(text))
+                .and_then(|c| c.get(1)?.as_str().parse::<u16>().ok());
+            if y.is_some() {
+                return (y, y);
+            }
+        }
     }
+    // Then a passport row or label about terms, then the first pages outside the diagnosis
+    // (which cites past years).
+    let mut order: Vec<usize> = Vec::new();
     for a in &st.anchors {
         let u = &st.units[a.unit];
         if a.kind == AnchorKind::Label && u.folded[..a.text_end].contains("срок") {
             order.extend(a.body.iter().copied());
         }
     }
-    order.extend(0..st.units.len().min(60));
+    order.extend((0..st.units.len().min(60)).filter(|&i| !in_diagnosis(st, rules, i)));
     for i in order {
         let text = &st.units[i].text;
-        for c in years_re().captures_iter(text) {
-            let a = c.get(1).and_then(|m| m.as_str().parse::<u16>().ok());
-            let b = c.get(2).and_then(|m| m.as_str().parse::<u16>().ok());
-            if let (Some(a), Some(b)) = (a, b) {
-                if b > a && b - a <= 10 {
-                    return (Some(a), Some(b));
-                }
-            }
+        if let Some((a, b)) = year_range(text) {
+            return (Some(a), Some(b));
         }
         if let Some(c) = single_year_re().captures(text) {
             let y = c.get(1).and_then(|m| m.as_str().parse::<u16>().ok());
