@@ -373,3 +373,10 @@ fn findings_of_the_current_state_are_not_the_analysis_step() {
     let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, MONITORING, findings));
     assert_ne!(presence(&r, Element::Analysis), Presence::Present);
 }
+
+#[test]
+fn formal_control_clause_is_not_monitoring() {
+    let formal = "Контроль за исполнением программы возлагается на заместителя директора по УВР.";
+    let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, formal, ANALYSIS));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
