@@ -229,34 +229,3 @@ fn corpus_figures() {
     assert!(type_ok as f64 / n as f64 >= 0.9, "doc_type accuracy");
     assert!(risk.f1() >= 0.9, "risk micro-F1");
 }
-
-/// Prints the structure and report of one source file named by `SHNOR_DEBUG_DOC` (a tool for
-/// rule authors; does nothing otherwise).
-#[test]
-fn debug_one_document() {
-    let Ok(path) = std::env::var("SHNOR_DEBUG_DOC") else {
-        return;
-    };
-    let doc = if path.ends_with(".md") {
-        testdoc::document(&path, &std::fs::read_to_string(&path).unwrap_or_default())
-    } else {
-        match shnor::extract::extract_file(Path::new(&path), &shnor::extract::Options::default()) {
-            Ok(d) => d,
-            Err(e) => panic!("{path}: {}", e.message_ru()),
-        }
-    };
-    let rules = Rules::builtin();
-    let st = shnor::structure::analyze(&doc, &rules);
-    for (i, u) in st.units.iter().enumerate() {
-        let head = st.headings.iter().find(|h| h.unit == i);
-        eprintln!(
-            "{i:>3} {:?}{} {}",
-            u.kind,
-            head.map(|h| format!(" L{} end {}", h.level, h.end))
-                .unwrap_or_default(),
-            u.text.chars().take(90).collect::<String>()
-        );
-    }
-    let r = check(&doc, &rules);
-    eprintln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
-}
