@@ -482,8 +482,9 @@ fn verdict(
     }
     if !full.is_empty() || !weak.is_empty() {
         let reason = weak.iter().find_map(|(_, r)| r.clone());
+        // The rule's reason says what is wrong; the element's recommendation says what to write.
         let recommendation = match reason {
-            Some(r) => format!("{r} {}", er.weak_recommendation),
+            Some(r) => format!("{r} {}", er.recommendation),
             None => er.weak_recommendation.clone(),
         };
         let mut ev: Vec<Evidence> = full;
