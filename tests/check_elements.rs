@@ -380,3 +380,10 @@ fn formal_control_clause_is_not_monitoring() {
     let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, formal, ANALYSIS));
     assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
 }
+
+#[test]
+fn dates_are_not_target_values() {
+    let doc = "# Дорожная карта на 2024 год\n\n| Мероприятие | Срок | Ответственный | Ожидаемый результат |\n|---|---|---|---|\n| Семинар для учителей | до 01.09.2024 | завуч | аналитическая справка |\n";
+    let (_, r) = run(doc);
+    assert_ne!(presence(&r, Element::Indicators), Presence::Present);
+}
