@@ -1,25 +1,1087 @@
 //! Rules as data: `rules/*.toml` loaded and validated once into `Rules` (issue #6).
+//!
+//! The rule files are configuration an expert edits without recompiling. Loading parses every
+//! file, checks every reference and compiles every pattern; any problem becomes a `RuleIssue`
+//! naming the file, the line and the reason, so a broken edit fails at load, never mid-check.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::path::Path;
 
-use crate::error::Result;
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::model::{DocType, Element, RiskFactor};
+
+/// The rule files a folder must contain, in load order.
+pub const FILES: [&str; 9] = [
+    "contexts.toml",
+    "structure.toml",
+    "risk_factors.toml",
+    "warnings.toml",
+    "goal.toml",
+    "measures.toml",
+    "indicators.toml",
+    "monitoring.toml",
+    "analysis.toml",
+];
+
+/// The repository's `rules/` embedded at compile time, so the binary works anywhere.
+const BUILTIN: [(&str, &str); 9] = [
+    ("contexts.toml", include_str!("../../rules/contexts.toml")),
+    ("structure.toml", include_str!("../../rules/structure.toml")),
+    (
+        "risk_factors.toml",
+        include_str!("../../rules/risk_factors.toml"),
+    ),
+    ("warnings.toml", include_str!("../../rules/warnings.toml")),
+    ("goal.toml", include_str!("../../rules/goal.toml")),
+    ("measures.toml", include_str!("../../rules/measures.toml")),
+    (
+        "indicators.toml",
+        include_str!("../../rules/indicators.toml"),
+    ),
+    (
+        "monitoring.toml",
+        include_str!("../../rules/monitoring.toml"),
+    ),
+    ("analysis.toml", include_str!("../../rules/analysis.toml")),
+];
+
+/// Warning codes the checker emits; each needs a Russian text in `warnings.toml`.
+pub const WARNING_CODES: [&str; 5] = [
+    "goal_not_measurable",
+    "indicator_without_target",
+    "roadmap_row_without_date",
+    "roadmap_row_without_responsible",
+    "measure_without_risk",
+];
+
+/// One problem found in a rules folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleIssue {
+    pub file: String,
+    /// 1-based line, when the problem can be pinned to one.
+    pub line: Option<usize>,
+    /// Russian reason.
+    pub reason: String,
+}
+
+impl fmt::Display for RuleIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}, строка {}: {}", self.file, l, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+/// Where a context applies: to the sentence holding a match, or to the headings above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextTarget {
+    Sentence,
+    Section,
+}
+
+/// A named context (e.g. past tense, initial diagnosis, «measurable»), used by rules to exclude
+/// or require something around a match.
+/// A list of patterns matched as one: a combined alternation scans the text once.
+#[derive(Debug, Clone, Default)]
+pub struct Patterns {
+    pub list: Vec<Regex>,
+    any: Option<Regex>,
+}
+
+impl Patterns {
+    pub fn new(list: Vec<Regex>) -> Patterns {
+        let any = if list.len() > 1 {
+            let src = list
+                .iter()
+                .map(|r| format!("(?:{})", r.as_str()))
+                .collect::<Vec<_>>()
+                .join("|");
+            RegexBuilder::new(&src)
+                .case_insensitive(true)
+                .size_limit(32 << 20)
+                .build()
+                .ok()
+        } else {
+            None
+        };
+        Patterns { list, any }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.any {
+            Some(r) => r.is_match(text),
+            None => self.list.iter().any(|p| p.is_match(text)),
+        }
+    }
+
+    /// The leftmost match (start, end).
+    pub fn find(&self, text: &str) -> Option<(usize, usize)> {
+        match &self.any {
+            Some(r) => r.find(text).map(|m| (m.start(), m.end())),
+            None => self
+                .list
+                .iter()
+                .filter_map(|p| p.find(text).map(|m| (m.start(), m.end())))
+                .min(),
+        }
+    }
+
+    /// `text` with every match replaced by spaces (byte offsets kept).
+    pub fn blank(&self, text: &str) -> String {
+        self.list.iter().fold(text.to_string(), |acc, p| {
+            p.replace_all(&acc, |c: &regex::Captures| " ".repeat(c[0].len()))
+                .into_owned()
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub id: String,
+    /// Russian explanation, shown when the context voids a match.
+    pub description: String,
+    pub target: ContextTarget,
+    pub patterns: Patterns,
+    /// Patterns that cancel the context in the same text (e.g. future tense cancels past tense).
+    pub unless: Patterns,
+}
+
+impl Context {
+    /// True when the context holds in `folded` text (see [`fold`]).
+    pub fn holds(&self, folded: &str) -> bool {
+        self.patterns.is_match(folded) && !self.unless.is_match(folded)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Any sentence of any paragraph, list item or cell.
+    Text,
+    /// A heading, a «label:» paragraph, a row label or a column header; evidence comes from the
+    /// text under it.
+    Anchor {
+        heading: bool,
+        label: bool,
+        column: bool,
+    },
+}
+
+/// One compiled rule of an element.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub scope: Scope,
+    pub patterns: Patterns,
+    pub weight: f32,
+    /// Context indices that void a hit.
+    pub exclude: Vec<usize>,
+    /// Context indices checked on the anchor text itself.
+    pub anchor_exclude: Vec<usize>,
+    /// Context indices of which one must hold, else the hit is only weak.
+    pub requires: Vec<usize>,
+    pub weak_reason: Option<String>,
+    /// Spans that never count as a match («результаты мониторинга» is a reference, not
+    /// monitoring); they are blanked before the patterns run.
+    pub ignore: Patterns,
+}
+
+impl Rule {
+    pub fn matches(&self, folded: &str) -> Option<(usize, usize)> {
+        if !self.ignore.is_empty() && self.ignore.is_match(folded) {
+            return self.patterns.find(&self.ignore.blank(folded));
+        }
+        self.patterns.find(folded)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ElementRules {
+    pub element: Element,
+    /// Score at which the element is present.
+    pub threshold: f32,
+    pub recommendation: String,
+    pub weak_recommendation: String,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RiskRules {
+    pub risk: RiskFactor,
+    pub patterns: Patterns,
+    pub exclude: Patterns,
+}
+
+impl RiskRules {
+    /// First match not voided by an exclusion in the same text.
+    pub fn find(&self, folded: &str) -> Option<(usize, usize)> {
+        if !self.exclude.is_empty() && self.exclude.is_match(folded) {
+            return self.patterns.find(&self.exclude.blank(folded));
+        }
+        self.patterns.find(folded)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DocTypeCue {
+    pub doc_type: DocType,
+    pub patterns: Vec<Regex>,
+}
+
+/// Column cues of roadmap-like tables.
+#[derive(Debug, Clone)]
+pub struct ColumnCues {
+    pub action: Vec<Regex>,
+    pub dates: Vec<Regex>,
+    pub responsible: Vec<Regex>,
+    pub indicator: Vec<Regex>,
+    pub result: Vec<Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructureRules {
+    /// How many leading blocks are searched for the title and the doc-type cues.
+    pub title_blocks: usize,
+    /// Approval stamps («УТВЕРЖДЕНО приказом…») skipped when looking for the title.
+    pub stamp_patterns: Patterns,
+    /// Doc-type cues in priority order.
+    pub doc_types: Vec<DocTypeCue>,
+    /// A title naming a programme without its kind.
+    pub generic_programme: Patterns,
+    /// Share of text in roadmap tables that makes an uncued document a roadmap.
+    pub roadmap_share: f32,
+    pub risk_heading_weight: f32,
+    pub risk_text_weight: f32,
+    /// Weight of a mention in the programme's goal, tasks or measures.
+    pub risk_core_weight: f32,
+    /// Weight of a mention named as a risk factor («фактор риска», «направление», «…»).
+    pub risk_named_weight: f32,
+    /// Sentence cues that name a risk factor as such.
+    pub risk_named_patterns: Patterns,
+    pub risk_threshold: f32,
+    /// A risk factor must score at least this share of the strongest one.
+    pub risk_relative: f32,
+    pub columns: ColumnCues,
+}
 
 /// Validated, compiled rules. `version` changes whenever any rule file changes.
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub version: String,
+    pub contexts: Vec<Context>,
+    /// In `Element::ALL` order.
+    pub elements: Vec<ElementRules>,
+    pub risks: Vec<RiskRules>,
+    pub structure: StructureRules,
+    pub warnings: BTreeMap<String, String>,
 }
 
 impl Rules {
     /// The rules bundled into the binary (the repository's `rules/` at build time).
     pub fn builtin() -> Rules {
-        Rules {
-            version: "builtin-0".into(),
+        let files: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.to_string()))
+            .collect();
+        match compile(&files) {
+            Ok(r) => r,
+            // The bundled rules are validated by tests; reaching this is a build defect.
+            Err(issues) => panic!(
+                "встроенные правила некорректны: {}",
+                issues
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         }
     }
 
     /// Load and validate a rules folder; errors name the file, line and reason.
-    pub fn load(_dir: &Path) -> Result<Rules> {
-        Ok(Rules::builtin())
+    pub fn load(dir: &Path) -> Result<Rules> {
+        Rules::load_checked(dir).map_err(|issues| {
+            Error::Rules(
+                issues
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })
+    }
+
+    /// Load a rules folder and return every problem found (for `shnor rules check`).
+    pub fn load_checked(dir: &Path) -> std::result::Result<Rules, Vec<RuleIssue>> {
+        let mut files = Vec::new();
+        let mut issues = Vec::new();
+        for name in FILES {
+            let path = dir.join(name);
+            match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(s) => files.push((name.to_string(), s)),
+                    Err(_) => issues.push(RuleIssue {
+                        file: name.into(),
+                        line: None,
+                        reason: "файл не в кодировке UTF-8".into(),
+                    }),
+                },
+                Err(e) => issues.push(RuleIssue {
+                    file: name.into(),
+                    line: None,
+                    reason: format!("не удалось прочитать файл ({e})"),
+                }),
+            }
+        }
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            let mut extra: Vec<String> = rd
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".toml") && !FILES.contains(&n.as_str()))
+                .collect();
+            extra.sort();
+            for n in extra {
+                issues.push(RuleIssue {
+                    file: n,
+                    line: None,
+                    reason: format!("неизвестный файл правил; ожидаются: {}", FILES.join(", ")),
+                });
+            }
+        }
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        compile(&files)
+    }
+
+    pub fn element(&self, e: Element) -> Option<&ElementRules> {
+        self.elements.iter().find(|r| r.element == e)
+    }
+
+    pub fn context(&self, id: &str) -> Option<&Context> {
+        self.contexts.iter().find(|c| c.id == id)
+    }
+
+    pub fn warning_text(&self, code: &str) -> String {
+        self.warnings
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// Lower-case and fold «ё» to «е» without changing byte offsets, so a match in the folded text
+/// can be cut from the original text as an exact quote.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let folded = match c {
+            'ё' | 'Ё' => 'е',
+            _ => {
+                let mut lower = c.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                    _ => c,
+                }
+            }
+        };
+        out.push(folded);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw TOML shapes
+// ---------------------------------------------------------------------------------------------
+
+type S = Spanned<String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContexts {
+    context: Vec<RawContext>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    id: S,
+    #[serde(default)]
+    description: Option<String>,
+    applies_to: S,
+    patterns: Vec<S>,
+    #[serde(default)]
+    unless: Vec<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawElement {
+    element: S,
+    threshold: Spanned<f32>,
+    recommendation: S,
+    weak_recommendation: S,
+    rule: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: S,
+    scope: S,
+    #[serde(default)]
+    anchors: Vec<S>,
+    patterns: Vec<S>,
+    weight: Spanned<f32>,
+    #[serde(default)]
+    exclude: Vec<S>,
+    #[serde(default)]
+    anchor_exclude: Vec<S>,
+    #[serde(default)]
+    requires: Vec<S>,
+    #[serde(default)]
+    weak_reason: Option<String>,
+    #[serde(default)]
+    ignore: Vec<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRisks {
+    risk: Vec<RawRisk>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRisk {
+    id: S,
+    patterns: Vec<S>,
+    #[serde(default)]
+    exclude: Vec<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStructure {
+    title_blocks: Spanned<i64>,
+    stamp_patterns: Vec<S>,
+    roadmap_share: Spanned<f32>,
+    risk_heading_weight: f32,
+    risk_text_weight: f32,
+    risk_core_weight: f32,
+    risk_named_weight: f32,
+    risk_named_patterns: Vec<S>,
+    risk_threshold: Spanned<f32>,
+    risk_relative: Spanned<f32>,
+    doc_type: Vec<RawDocType>,
+    generic_programme: Vec<S>,
+    columns: RawColumns,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocType {
+    id: S,
+    patterns: Vec<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumns {
+    action: Vec<S>,
+    dates: Vec<S>,
+    responsible: Vec<S>,
+    indicator: Vec<S>,
+    result: Vec<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWarnings {
+    messages: BTreeMap<String, S>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+// ---------------------------------------------------------------------------------------------
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+    issues: &'a mut Vec<RuleIssue>,
+}
+
+impl Ctx<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn issue(&mut self, span: Option<std::ops::Range<usize>>, reason: String) {
+        let line = span.map(|s| self.line_of(s.start));
+        self.issues.push(RuleIssue {
+            file: self.file.to_string(),
+            line,
+            reason,
+        });
+    }
+
+    fn regex(&mut self, p: &S) -> Option<Regex> {
+        // Only «ё» is folded in patterns: lower-casing would turn \W into \w.
+        let src = p.get_ref().replace('ё', "е").replace('Ё', "Е");
+        if src.trim().is_empty() {
+            self.issue(Some(p.span()), "пустой шаблон".into());
+            return None;
+        }
+        match RegexBuilder::new(&src)
+            .case_insensitive(true)
+            .size_limit(4 << 20)
+            .build()
+        {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let msg = e.to_string();
+                let last = msg.lines().last().unwrap_or("").trim().to_string();
+                self.issue(
+                    Some(p.span()),
+                    format!("неверное регулярное выражение «{}»: {last}", p.get_ref()),
+                );
+                None
+            }
+        }
+    }
+
+    fn regexes(
+        &mut self,
+        ps: &[S],
+        what: &str,
+        span_hint: Option<std::ops::Range<usize>>,
+    ) -> Vec<Regex> {
+        if ps.is_empty() {
+            self.issue(span_hint, format!("список «{what}» пуст"));
+        }
+        ps.iter().filter_map(|p| self.regex(p)).collect()
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        match toml::from_str::<T>(self.text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let reason = e.message().trim().to_string();
+                self.issue(e.span(), format!("ошибка разбора TOML: {reason}"));
+                None
+            }
+        }
+    }
+}
+
+fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIssue>> {
+    let mut issues = Vec::new();
+    let get = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.as_str())
+    };
+
+    let mut hasher = blake3::Hasher::new();
+    let mut sorted: Vec<&(String, String)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    for (n, c) in sorted {
+        hasher.update(n.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(c.as_bytes());
+        hasher.update(&[0]);
+    }
+    let version = hasher.finalize().to_hex()[..16].to_string();
+
+    // contexts.toml first: element rules refer to its ids.
+    let mut contexts = Vec::new();
+    if let Some(text) = get("contexts.toml") {
+        let mut cx = Ctx {
+            file: "contexts.toml",
+            text,
+            issues: &mut issues,
+        };
+        if let Some(raw) = cx.parse::<RawContexts>() {
+            let mut seen = BTreeSet::new();
+            for c in raw.context {
+                if !seen.insert(c.id.get_ref().clone()) {
+                    cx.issue(
+                        Some(c.id.span()),
+                        format!("контекст «{}» объявлен дважды", c.id.get_ref()),
+                    );
+                }
+                let target = match c.applies_to.get_ref().as_str() {
+                    "sentence" => ContextTarget::Sentence,
+                    "section" => ContextTarget::Section,
+                    other => {
+                        cx.issue(
+                            Some(c.applies_to.span()),
+                            format!(
+                                "applies_to = «{other}»: допустимо «sentence» (предложение) или «section» (заголовок раздела)"
+                            ),
+                        );
+                        ContextTarget::Sentence
+                    }
+                };
+                let patterns =
+                    Patterns::new(cx.regexes(&c.patterns, "patterns", Some(c.id.span())));
+                let unless = Patterns::new(c.unless.iter().filter_map(|p| cx.regex(p)).collect());
+                contexts.push(Context {
+                    id: c.id.into_inner(),
+                    description: c.description.unwrap_or_default(),
+                    target,
+                    patterns,
+                    unless,
+                });
+            }
+        }
+    }
+
+    let mut elements: Vec<ElementRules> = Vec::new();
+    let mut rule_ids = BTreeSet::new();
+    for e in Element::ALL {
+        let name = format!("{}.toml", e.id());
+        let Some(text) = get(&name) else { continue };
+        let mut cx = Ctx {
+            file: &name,
+            text,
+            issues: &mut issues,
+        };
+        let Some(raw) = cx.parse::<RawElement>() else {
+            continue;
+        };
+        if raw.element.get_ref() != e.id() {
+            cx.issue(
+                Some(raw.element.span()),
+                format!(
+                    "element = «{}», а файл {name} должен описывать «{}»",
+                    raw.element.get_ref(),
+                    e.id()
+                ),
+            );
+        }
+        if raw.threshold.get_ref().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            cx.issue(
+                Some(raw.threshold.span()),
+                "threshold должен быть больше нуля".into(),
+            );
+        }
+        for (field, s) in [
+            ("recommendation", &raw.recommendation),
+            ("weak_recommendation", &raw.weak_recommendation),
+        ] {
+            if s.get_ref().trim().is_empty() {
+                cx.issue(Some(s.span()), format!("текст «{field}» пуст"));
+            }
+        }
+        let mut rules = Vec::new();
+        for r in &raw.rule {
+            if !rule_ids.insert(r.id.get_ref().clone()) {
+                cx.issue(
+                    Some(r.id.span()),
+                    format!("правило «{}» объявлено дважды", r.id.get_ref()),
+                );
+            }
+            if !r.id.get_ref().starts_with(&format!("{}.", e.id())) {
+                cx.issue(
+                    Some(r.id.span()),
+                    format!(
+                        "идентификатор правила «{}» должен начинаться с «{}.»",
+                        r.id.get_ref(),
+                        e.id()
+                    ),
+                );
+            }
+            let scope = match r.scope.get_ref().as_str() {
+                "text" => Scope::Text,
+                "anchor" => {
+                    let mut heading = r.anchors.is_empty();
+                    let mut label = r.anchors.is_empty();
+                    let mut column = r.anchors.is_empty();
+                    for a in &r.anchors {
+                        match a.get_ref().as_str() {
+                            "heading" => heading = true,
+                            "label" => label = true,
+                            "column" => column = true,
+                            other => cx.issue(
+                                Some(a.span()),
+                                format!(
+                                    "anchors: «{other}» — допустимо «heading», «label», «column»"
+                                ),
+                            ),
+                        }
+                    }
+                    Scope::Anchor {
+                        heading,
+                        label,
+                        column,
+                    }
+                }
+                other => {
+                    cx.issue(
+                        Some(r.scope.span()),
+                        format!("scope = «{other}»: допустимо «text» или «anchor»"),
+                    );
+                    Scope::Text
+                }
+            };
+            let w = *r.weight.get_ref();
+            if !(w > 0.0 && w <= 10.0) {
+                cx.issue(
+                    Some(r.weight.span()),
+                    format!("weight = {w}: вес должен быть в пределах (0; 10]"),
+                );
+            }
+            let patterns = Patterns::new(cx.regexes(&r.patterns, "patterns", Some(r.id.span())));
+            let resolve = |list: &[S], cx: &mut Ctx| -> Vec<usize> {
+                list.iter()
+                    .filter_map(|id| {
+                        let found = contexts.iter().position(|c| &c.id == id.get_ref());
+                        if found.is_none() {
+                            cx.issue(
+                                Some(id.span()),
+                                format!("контекст «{}» не объявлен в contexts.toml", id.get_ref()),
+                            );
+                        }
+                        found
+                    })
+                    .collect()
+            };
+            let exclude = resolve(&r.exclude, &mut cx);
+            let anchor_exclude = resolve(&r.anchor_exclude, &mut cx);
+            let requires = resolve(&r.requires, &mut cx);
+            let ignore = Patterns::new(r.ignore.iter().filter_map(|p| cx.regex(p)).collect());
+            rules.push(Rule {
+                id: r.id.get_ref().clone(),
+                scope,
+                patterns,
+                weight: w,
+                exclude,
+                anchor_exclude,
+                requires,
+                weak_reason: r.weak_reason.clone(),
+                ignore,
+            });
+        }
+        if rules.is_empty() {
+            cx.issue(None, "нет ни одного правила [[rule]]".into());
+        }
+        elements.push(ElementRules {
+            element: e,
+            threshold: *raw.threshold.get_ref(),
+            recommendation: raw.recommendation.into_inner(),
+            weak_recommendation: raw.weak_recommendation.into_inner(),
+            rules,
+        });
+    }
+
+    let mut risks = Vec::new();
+    if let Some(text) = get("risk_factors.toml") {
+        let mut cx = Ctx {
+            file: "risk_factors.toml",
+            text,
+            issues: &mut issues,
+        };
+        if let Some(raw) = cx.parse::<RawRisks>() {
+            for r in raw.risk {
+                let Some(risk) = RiskFactor::from_id(r.id.get_ref()) else {
+                    let known: Vec<&str> = RiskFactor::ALL.iter().map(|r| r.id()).collect();
+                    cx.issue(
+                        Some(r.id.span()),
+                        format!(
+                            "неизвестный фактор риска «{}»; допустимы: {}",
+                            r.id.get_ref(),
+                            known.join(", ")
+                        ),
+                    );
+                    continue;
+                };
+                if risks.iter().any(|x: &RiskRules| x.risk == risk) {
+                    cx.issue(
+                        Some(r.id.span()),
+                        format!("фактор риска «{}» описан дважды", r.id.get_ref()),
+                    );
+                }
+                let patterns =
+                    Patterns::new(cx.regexes(&r.patterns, "patterns", Some(r.id.span())));
+                let exclude = Patterns::new(r.exclude.iter().filter_map(|p| cx.regex(p)).collect());
+                risks.push(RiskRules {
+                    risk,
+                    patterns,
+                    exclude,
+                });
+            }
+            for rf in RiskFactor::ALL {
+                if !risks.iter().any(|x| x.risk == rf) {
+                    cx.issue(None, format!("нет словаря для фактора риска «{}»", rf.id()));
+                }
+            }
+            risks.sort_by_key(|r| r.risk);
+        }
+    }
+
+    let mut structure = None;
+    if let Some(text) = get("structure.toml") {
+        let mut cx = Ctx {
+            file: "structure.toml",
+            text,
+            issues: &mut issues,
+        };
+        if let Some(raw) = cx.parse::<RawStructure>() {
+            let tb = *raw.title_blocks.get_ref();
+            if !(1..=1000).contains(&tb) {
+                cx.issue(
+                    Some(raw.title_blocks.span()),
+                    "title_blocks должен быть от 1 до 1000".into(),
+                );
+            }
+            for (name, v) in [
+                ("roadmap_share", &raw.roadmap_share),
+                ("risk_relative", &raw.risk_relative),
+            ] {
+                if !(0.0..=1.0).contains(v.get_ref()) {
+                    cx.issue(Some(v.span()), format!("{name} должен быть от 0 до 1"));
+                }
+            }
+            if raw.risk_threshold.get_ref().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                cx.issue(
+                    Some(raw.risk_threshold.span()),
+                    "risk_threshold должен быть больше нуля".into(),
+                );
+            }
+            let stamp_patterns =
+                Patterns::new(cx.regexes(&raw.stamp_patterns, "stamp_patterns", None));
+            let risk_named_patterns =
+                Patterns::new(cx.regexes(&raw.risk_named_patterns, "risk_named_patterns", None));
+            let mut doc_types = Vec::new();
+            for d in &raw.doc_type {
+                match DocType::from_id(d.id.get_ref()) {
+                    Some(dt) => {
+                        let patterns = cx.regexes(&d.patterns, "patterns", Some(d.id.span()));
+                        doc_types.push(DocTypeCue {
+                            doc_type: dt,
+                            patterns,
+                        });
+                    }
+                    None => cx.issue(
+                        Some(d.id.span()),
+                        format!(
+                            "неизвестный тип документа «{}»; допустимы: {}",
+                            d.id.get_ref(),
+                            DocType::ALL.map(|d| d.id()).join(", ")
+                        ),
+                    ),
+                }
+            }
+            let columns = ColumnCues {
+                action: cx.regexes(&raw.columns.action, "columns.action", None),
+                dates: cx.regexes(&raw.columns.dates, "columns.dates", None),
+                responsible: cx.regexes(&raw.columns.responsible, "columns.responsible", None),
+                indicator: cx.regexes(&raw.columns.indicator, "columns.indicator", None),
+                result: cx.regexes(&raw.columns.result, "columns.result", None),
+            };
+            let generic_programme =
+                Patterns::new(cx.regexes(&raw.generic_programme, "generic_programme", None));
+            structure = Some(StructureRules {
+                generic_programme,
+                title_blocks: tb.clamp(1, 1000) as usize,
+                stamp_patterns,
+                doc_types,
+                roadmap_share: *raw.roadmap_share.get_ref(),
+                risk_heading_weight: raw.risk_heading_weight,
+                risk_text_weight: raw.risk_text_weight,
+                risk_core_weight: raw.risk_core_weight,
+                risk_named_weight: raw.risk_named_weight,
+                risk_named_patterns,
+                risk_threshold: *raw.risk_threshold.get_ref(),
+                risk_relative: *raw.risk_relative.get_ref(),
+                columns,
+            });
+        }
+    }
+
+    let mut warnings = BTreeMap::new();
+    if let Some(text) = get("warnings.toml") {
+        let mut cx = Ctx {
+            file: "warnings.toml",
+            text,
+            issues: &mut issues,
+        };
+        if let Some(raw) = cx.parse::<RawWarnings>() {
+            for (code, msg) in raw.messages {
+                if !WARNING_CODES.contains(&code.as_str()) {
+                    cx.issue(
+                        Some(msg.span()),
+                        format!(
+                            "неизвестный код предупреждения «{code}»; допустимы: {}",
+                            WARNING_CODES.join(", ")
+                        ),
+                    );
+                }
+                if msg.get_ref().trim().is_empty() {
+                    cx.issue(
+                        Some(msg.span()),
+                        format!("текст предупреждения «{code}» пуст"),
+                    );
+                }
+                warnings.insert(code, msg.into_inner());
+            }
+            for code in WARNING_CODES {
+                if !warnings.contains_key(code) {
+                    cx.issue(None, format!("нет текста предупреждения «{code}»"));
+                }
+            }
+        }
+    }
+
+    for name in FILES {
+        if get(name).is_none() {
+            issues.push(RuleIssue {
+                file: name.into(),
+                line: None,
+                reason: "файл отсутствует".into(),
+            });
+        }
+    }
+
+    match structure {
+        Some(structure) if issues.is_empty() && elements.len() == Element::ALL.len() => Ok(Rules {
+            version,
+            contexts,
+            elements,
+            risks,
+            structure,
+            warnings,
+        }),
+        _ => {
+            if issues.is_empty() {
+                issues.push(RuleIssue {
+                    file: "rules".into(),
+                    line: None,
+                    reason: "правила неполны".into(),
+                });
+            }
+            Err(issues)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin_files() -> Vec<(String, String)> {
+        BUILTIN
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.to_string()))
+            .collect()
+    }
+
+    fn with_replaced(file: &str, from: &str, to: &str) -> Vec<(String, String)> {
+        let mut files = builtin_files();
+        for (n, c) in &mut files {
+            if n == file {
+                assert!(c.contains(from), "{file} has no «{from}»");
+                *c = c.replacen(from, to, 1);
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn builtin_rules_compile() {
+        let r = Rules::builtin();
+        assert_eq!(r.elements.len(), 5);
+        assert_eq!(r.risks.len(), 10);
+        assert_eq!(r.version.len(), 16);
+    }
+
+    #[test]
+    fn version_changes_with_content() {
+        let a = compile(&builtin_files()).map(|r| r.version).ok();
+        let b = compile(&with_replaced(
+            "goal.toml",
+            "threshold = 1.0",
+            "threshold = 1.5",
+        ))
+        .map(|r| r.version)
+        .ok();
+        assert!(a.is_some() && b.is_some());
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn fold_keeps_offsets() {
+        let s = "ЁЛКА Ёж «Цель»";
+        let f = fold(s);
+        assert_eq!(f.len(), s.len());
+        assert_eq!(f, "елка еж «цель»");
+    }
+
+    #[test]
+    fn bad_regex_is_reported_with_file_and_line() {
+        let files = with_replaced(
+            "monitoring.toml",
+            "patterns = [",
+            "patterns = ['(незакрыто', ",
+        );
+        let issues = compile(&files).err().unwrap_or_default();
+        let issue = issues.iter().find(|i| i.file == "monitoring.toml").cloned();
+        let Some(issue) = issue else {
+            panic!("no issue for monitoring.toml: {issues:?}")
+        };
+        assert!(issue.reason.contains("регулярное выражение"), "{issue}");
+        let text = &files
+            .iter()
+            .find(|(n, _)| n == "monitoring.toml")
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default();
+        let expected = text
+            .lines()
+            .position(|l| l.contains("(незакрыто"))
+            .map(|i| i + 1);
+        assert_eq!(issue.line, expected);
+    }
+
+    #[test]
+    fn unknown_context_and_field_are_reported() {
+        let files = with_replaced(
+            "analysis.toml",
+            "exclude = [",
+            "exclude = [\"no_such_context\", ",
+        );
+        let issues = compile(&files).err().unwrap_or_default();
+        assert!(
+            issues.iter().any(|i| i.file == "analysis.toml"
+                && i.reason.contains("no_such_context")
+                && i.line.is_some()),
+            "{issues:?}"
+        );
+        let files = with_replaced(
+            "goal.toml",
+            "threshold = 1.0",
+            "threshold = 1.0\npatern = 'x'",
+        );
+        let issues = compile(&files).err().unwrap_or_default();
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.file == "goal.toml" && i.line == Some(3) && i.reason.contains("patern")),
+            "{issues:?}"
+        );
     }
 }

@@ -1,0 +1,389 @@
+//! The checker on small documents: each negative context and each synonym family of the
+//! element definitions (DESIGN.md), evidence locations, sections, warnings and structure.
+
+use shnor::check::{check, testdoc};
+use shnor::model::{Block, CheckReport, DocType, Document, Element, Presence, RiskFactor};
+use shnor::rules::Rules;
+
+fn run(text: &str) -> (Document, CheckReport) {
+    let doc = testdoc::document("test.md", text);
+    let report = check(&doc, &Rules::builtin());
+    (doc, report)
+}
+
+fn presence(r: &CheckReport, e: Element) -> Presence {
+    r.element(e).map(|v| v.presence).unwrap_or(Presence::Absent)
+}
+
+/// A complete anti-risk programme; tests replace one part to probe one element.
+fn programme(
+    goal: &str,
+    measures: &str,
+    indicators: &str,
+    monitoring: &str,
+    analysis: &str,
+) -> String {
+    format!(
+        "# Антирисковая программа МБОУ «СОШ № 3» г. Энска по направлению «Низкая учебная мотивация обучающихся» на 2024–2025 годы\n\n\
+         ## 1. Анализ текущей ситуации\n\n\
+         По результатам анкетирования 2023 года 40 % обучающихся не интересуются учёбой. Мониторинг показал снижение качества знаний.\n\n\
+         ## 2. Цель\n\n{goal}\n\n\
+         ## 3. Мероприятия\n\n{measures}\n\n\
+         ## 4. Показатели\n\n{indicators}\n\n\
+         ## 5. Мониторинг\n\n{monitoring}\n\n\
+         ## 6. Анализ\n\n{analysis}\n"
+    )
+}
+
+const GOAL: &str =
+    "К маю 2025 года повысить долю обучающихся с высокой учебной мотивацией с 35 % до 55 %.";
+const MEASURES: &str = "| Мероприятие | Сроки | Ответственный |\n|---|---|---|\n| Проектная неделя | октябрь 2024 | заместитель директора по УВР |\n| Клуб «Юный исследователь» | еженедельно | учитель биологии |";
+const INDICATORS: &str = "- доля обучающихся с высокой учебной мотивацией — не менее 55 %;\n- число участников олимпиад — с 12 до 30 человек.";
+const MONITORING: &str = "Мониторинг учебной мотивации проводится педагогом-психологом два раза в год (октябрь, апрель).";
+const ANALYSIS: &str = "Результаты мониторинга анализируются на педагогическом совете; по итогам в план мероприятий вносятся изменения.";
+
+#[test]
+fn complete_programme_is_complete_with_quotes_from_the_text() {
+    let (doc, r) = run(&programme(GOAL, MEASURES, INDICATORS, MONITORING, ANALYSIS));
+    for e in Element::ALL {
+        assert_eq!(presence(&r, e), Presence::Present, "{e}");
+    }
+    assert!(r.cycle_complete);
+    assert_eq!(r.doc_type, DocType::AntiriskProgramme);
+    assert_eq!(r.risk_factors, vec![RiskFactor::LowMotivation]);
+    assert_eq!(r.school.as_deref(), Some("МБОУ «СОШ № 3» г. Энска"));
+    assert_eq!((r.year_from, r.year_to), (Some(2024), Some(2025)));
+    assert_eq!(r.roadmap_rows.len(), 2);
+    assert_eq!(r.roadmap_rows[0].dates.as_deref(), Some("октябрь 2024"));
+    assert!(!r.rules_version.is_empty());
+    for v in &r.elements {
+        assert!(!v.evidence.is_empty(), "{}", v.element);
+        for ev in &v.evidence {
+            let block = &doc.blocks[ev.location.block as usize];
+            let text = match (block, ev.location.cell) {
+                (Block::Table(t), Some(c)) => t.rows[c.row as usize]
+                    .cells
+                    .iter()
+                    .find(|x| x.col == c.col)
+                    .map(|x| x.text())
+                    .unwrap_or_default(),
+                (b, None) => b.text(),
+                (b, Some(_)) => panic!("cell location on a non-table block {b:?}"),
+            };
+            assert!(
+                text.contains(&ev.quote),
+                "«{}» not in block «{text}»",
+                ev.quote
+            );
+            assert!(!ev.rule.is_empty());
+        }
+    }
+    let measures = r
+        .element(Element::Measures)
+        .map(|v| v.evidence.clone())
+        .unwrap_or_default();
+    assert!(
+        measures
+            .iter()
+            .any(|e| e.location.cell.is_some() && e.column.as_deref() == Some("Мероприятие"))
+    );
+    assert!(
+        r.element(Element::Goal)
+            .is_some_and(|v| v.recommendation.is_none())
+    );
+}
+
+#[test]
+fn monitoring_only_in_the_past_is_not_monitoring() {
+    let past = "В 2023 году был проведён мониторинг учебной мотивации. По результатам мониторинга школа включена в перечень школ с низкими образовательными результатами.";
+    let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, past, ANALYSIS));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+    assert!(!r.cycle_complete);
+    let rec = r
+        .element(Element::Monitoring)
+        .and_then(|v| v.recommendation.clone())
+        .unwrap_or_default();
+    assert!(
+        rec.contains("мониторинг") || rec.contains("Мониторинг"),
+        "{rec}"
+    );
+}
+
+#[test]
+fn school_selection_by_monitoring_is_not_monitoring() {
+    let selection = "По результатам мониторинга ФИОКО школа отнесена к школам с низкими образовательными результатами.";
+    let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, selection, ANALYSIS));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn monitoring_synonyms_count() {
+    for text in [
+        "Контроль реализации программы осуществляет заместитель директора ежеквартально.",
+        "Отслеживание динамики учебной мотивации ведёт классный руководитель каждую четверть.",
+        "Замеры уровня мотивации проводятся в сентябре и мае по единой анкете.",
+        "Контрольные срезы знаний по математике проводятся в декабре и апреле.",
+    ] {
+        let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, text, ANALYSIS));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn swot_only_is_not_the_analysis_step() {
+    let doc = format!(
+        "# Программа развития МБОУ «СОШ № 1» на 2024–2026 годы\n\n\
+         ## SWOT-анализ\n\n\
+         | Сильные стороны | Слабые стороны |\n|---|---|\n| опытные педагоги | низкая мотивация |\n\n\
+         Проблемный анализ показал, что ключевая проблема — низкие результаты ВПР.\n\n\
+         ## Цель\n\n{GOAL}\n\n## Мероприятия\n\n{MEASURES}\n\n## Показатели\n\n{INDICATORS}\n\n## Мониторинг\n\n{MONITORING}\n"
+    );
+    let (_, r) = run(&doc);
+    assert_eq!(r.doc_type, DocType::DevelopmentProgramme);
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+    assert_eq!(presence(&r, Element::Monitoring), Presence::Present);
+    assert!(!r.cycle_complete);
+}
+
+#[test]
+fn analysis_synonyms_count() {
+    for text in [
+        "Рефлексия результатов проводится на методическом совете в конце каждого полугодия.",
+        "Корректировка программы проводится ежегодно с учётом данных мониторинга.",
+        "По итогам мониторинга директор принимает управленческие решения о продолжении мероприятий.",
+    ] {
+        let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, MONITORING, text));
+        assert_eq!(presence(&r, Element::Analysis), Presence::Present, "{text}");
+    }
+}
+
+#[test]
+fn indicators_without_numbers_are_weak_and_warned() {
+    let vague = "- повышение мотивации обучающихся;\n- рост интереса к учёбе.";
+    let (_, r) = run(&programme(GOAL, MEASURES, vague, MONITORING, ANALYSIS));
+    assert_eq!(presence(&r, Element::Indicators), Presence::Weak);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.code == "indicator_without_target")
+    );
+    assert!(!r.cycle_complete);
+}
+
+#[test]
+fn criteria_of_achievement_are_indicators() {
+    let doc = programme(GOAL, MEASURES, "", MONITORING, ANALYSIS).replace(
+        "## 4. Показатели\n\n",
+        "## 4. Критерии достижения цели\n\nДоля обучающихся, успевающих на «4» и «5», — не менее 40 %.\n",
+    );
+    let (_, r) = run(&doc);
+    assert_eq!(presence(&r, Element::Indicators), Presence::Present);
+}
+
+#[test]
+fn goal_as_a_process_is_present_but_not_measurable() {
+    let process = "Цель программы: совершенствование работы школы по повышению учебной мотивации обучающихся.";
+    let (_, r) = run(&programme(
+        process, MEASURES, INDICATORS, MONITORING, ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Goal), Presence::Present);
+    assert!(r.warnings.iter().any(|w| w.code == "goal_not_measurable"));
+    let (_, good) = run(&programme(GOAL, MEASURES, INDICATORS, MONITORING, ANALYSIS));
+    assert!(
+        !good
+            .warnings
+            .iter()
+            .any(|w| w.code == "goal_not_measurable")
+    );
+}
+
+#[test]
+fn missing_element_gets_a_recommendation() {
+    let doc = programme(GOAL, MEASURES, INDICATORS, MONITORING, ANALYSIS)
+        .replace("## 6. Анализ\n\n", "")
+        .replace(ANALYSIS, "");
+    let (_, r) = run(&doc);
+    let v = r.element(Element::Analysis).cloned();
+    assert!(v.as_ref().is_some_and(|v| v.presence == Presence::Absent));
+    assert!(
+        v.and_then(|v| v.recommendation)
+            .is_some_and(|t| t.contains("анализ"))
+    );
+    assert_eq!(r.missing(), vec![Element::Analysis]);
+}
+
+#[test]
+fn elements_only_in_table_columns() {
+    let doc = "# Дорожная карта по направлению «Низкий уровень вовлеченности родителей» на 2024 год\n\n\
+        Цель: к маю 2024 года увеличить долю родителей, посещающих собрания, с 40 % до 70 %.\n\n\
+        | № п/п | Мероприятие | Сроки | Ответственный | Целевое значение | Форма контроля | Анализ и корректировка |\n\
+        |---|---|---|---|---|---|---|\n\
+        | 1 | Родительский клуб | ежемесячно | педагог-психолог | 20 семей | журнал посещений, ежемесячно | обсуждение итогов на совещании, корректировка плана |\n\
+        | 2 | Дни открытых уроков | ноябрь, март | заместитель директора | не менее 60 родителей | анкета, после каждого дня | по итогам анкет изменение формата |\n";
+    let (_, r) = run(doc);
+    assert_eq!(r.doc_type, DocType::Roadmap);
+    for e in Element::ALL {
+        assert_eq!(presence(&r, e), Presence::Present, "{e}");
+    }
+    let mon = r
+        .element(Element::Monitoring)
+        .map(|v| v.evidence.clone())
+        .unwrap_or_default();
+    assert!(
+        mon.iter()
+            .any(|e| e.column.as_deref() == Some("Форма контроля") && e.location.cell.is_some())
+    );
+    assert_eq!(r.risk_factors, vec![RiskFactor::LowParentInvolvement]);
+}
+
+#[test]
+fn roadmap_rows_without_dates_or_responsible_are_warned() {
+    let doc = "# Дорожная карта\n\n| Мероприятие | Сроки | Ответственный |\n|---|---|---|\n| Семинар для педагогов |  | завуч |\n| Классный час | октябрь |  |\n";
+    let (_, r) = run(doc);
+    assert_eq!(r.roadmap_rows.len(), 2);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.code == "roadmap_row_without_date" && w.message.contains("Семинар"))
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.code == "roadmap_row_without_responsible"
+                && w.message.contains("Классный час"))
+    );
+}
+
+#[test]
+fn draft_placeholders_are_not_elements() {
+    let doc = programme(
+        GOAL,
+        MEASURES,
+        "(в разработке)",
+        "Показатели и мониторинг — доработать после совещания.",
+        ANALYSIS,
+    );
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Indicators), Presence::Present);
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn letters_and_orders_have_no_cycle() {
+    let doc = "ПРИКАЗ\n\nОб утверждении антирисковых программ\n\n1. Утвердить антирисковую программу по направлению «Низкая учебная мотивация обучающихся».\n\n2. Контроль за исполнением настоящего приказа оставляю за собой.\n";
+    let (_, r) = run(doc);
+    assert_eq!(r.doc_type, DocType::Other);
+    assert!(r.elements.iter().all(|v| v.presence == Presence::Absent));
+    assert!(!r.cycle_complete);
+    assert_eq!(r.risk_factors, vec![RiskFactor::LowMotivation]);
+}
+
+fn section(title: &str, monitoring: &str) -> String {
+    format!(
+        "## {title}\n\nЦель: к 2025 году снизить долю обучающихся группы риска с 20 % до 10 %.\n\n\
+         Мероприятия: консультации (еженедельно, учителя); занятия в малых группах (по графику, завуч).\n\n\
+         Показатели: доля обучающихся группы риска — не более 10 %.\n\n{monitoring}\n\n\
+         Анализ: по итогам полугодия результаты анализируются на педсовете, план корректируется.\n\n"
+    )
+}
+
+#[test]
+fn medium_term_programme_is_judged_per_section() {
+    let doc = format!(
+        "# Среднесрочная программа развития МБОУ «СОШ № 2» на 2024–2026 годы\n\n{}{}",
+        section(
+            "Раздел 1. Высокая доля обучающихся с рисками учебной неуспешности",
+            "Мониторинг: входные, промежуточные и итоговые срезы знаний каждую четверть."
+        ),
+        section("Раздел 2. Низкий уровень дисциплины в классе", "")
+    );
+    let (_, r) = run(&doc);
+    assert_eq!(r.doc_type, DocType::MediumTermProgramme);
+    assert_eq!(r.sections.len(), 2);
+    assert_eq!(
+        r.sections[0].risk_factor,
+        Some(RiskFactor::AcademicFailureRisk)
+    );
+    assert!(r.sections[0].cycle_complete);
+    assert!(!r.sections[1].cycle_complete);
+    assert!(!r.cycle_complete);
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+    assert_eq!(
+        r.risk_factors,
+        vec![RiskFactor::LowDiscipline, RiskFactor::AcademicFailureRisk]
+    );
+
+    // A common monitoring chapter after the sections covers all of them.
+    let with_common = format!(
+        "{doc}## Раздел 3. Мониторинг реализации программы\n\nМониторинг всех направлений проводится ежеквартально, ответственный — заместитель директора.\n"
+    );
+    let (_, r) = run(&with_common);
+    assert!(
+        r.sections.iter().all(|s| s.cycle_complete),
+        "{:?}",
+        r.sections
+    );
+    assert!(r.cycle_complete);
+}
+
+#[test]
+fn sections_as_table_rows_and_empty_cells() {
+    let doc = "# Среднесрочная программа развития МБОУ «СОШ № 4» на 2024–2025 годы\n\n\
+        | Фактор риска | Цель | Меры | Показатели | Мониторинг | Анализ |\n\
+        |---|---|---|---|---|---|\n\
+        | Низкая учебная мотивация обучающихся | К маю 2025 года повысить долю мотивированных с 40 % до 60 % | Проектная неделя (октябрь, завуч) | Доля мотивированных: 40 % → 60 % | Анкетирование в октябре и мае (психолог) | По итогам полугодия обсуждение на педсовете и корректировка плана |\n\
+        | Дефицит педагогических кадров | К 2025 году закрыть 2 вакансии | Целевое обучение (2024, директор) | Число вакансий: 2 → 0 | Сверка штатного расписания ежеквартально (директор) | — |\n";
+    let (_, r) = run(doc);
+    assert_eq!(r.doc_type, DocType::MediumTermProgramme);
+    assert_eq!(r.sections.len(), 2);
+    assert_eq!(r.sections[1].risk_factor, Some(RiskFactor::TeacherShortage));
+    assert!(r.sections[0].cycle_complete);
+    let analysis = r.sections[1]
+        .elements
+        .iter()
+        .find(|v| v.element == Element::Analysis);
+    assert!(
+        analysis.is_some_and(|v| !v.presence.is_present()),
+        "{analysis:?}"
+    );
+    assert!(!r.cycle_complete);
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn programme_without_its_kind_is_typed_by_risk_factors() {
+    let doc = programme(GOAL, MEASURES, INDICATORS, MONITORING, ANALYSIS).replacen(
+        "# Антирисковая программа МБОУ «СОШ № 3» г. Энска по направлению «Низкая учебная мотивация обучающихся» на 2024–2025 годы",
+        "# ПРОГРАММА\n\n«Учиться интересно»: повышение учебной мотивации обучающихся МБОУ «СОШ № 3» на 2024–2025 годы",
+        1,
+    );
+    let (_, r) = run(&doc);
+    assert_eq!(r.doc_type, DocType::AntiriskProgramme);
+    assert_eq!(r.risk_factors, vec![RiskFactor::LowMotivation]);
+}
+
+#[test]
+fn findings_of_the_current_state_are_not_the_analysis_step() {
+    let findings =
+        "Анализ результатов ВПР показывает, что 40 % обучающихся не справляются с заданиями.";
+    let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, MONITORING, findings));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn formal_control_clause_is_not_monitoring() {
+    let formal = "Контроль за исполнением программы возлагается на заместителя директора по УВР.";
+    let (_, r) = run(&programme(GOAL, MEASURES, INDICATORS, formal, ANALYSIS));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn dates_are_not_target_values() {
+    let doc = "# Дорожная карта на 2024 год\n\n| Мероприятие | Срок | Ответственный | Ожидаемый результат |\n|---|---|---|---|\n| Семинар для учителей | до 01.09.2024 | завуч | аналитическая справка |\n";
+    let (_, r) = run(doc);
+    assert_ne!(presence(&r, Element::Indicators), Presence::Present);
+}
