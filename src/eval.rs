@@ -652,7 +652,8 @@ pub const RECALL_AT: usize = 5;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryScore {
     pub q: String,
-    /// Share of relevant documents among the first `RECALL_AT` distinct results.
+    /// Relevant documents among the first `RECALL_AT` distinct results, divided by
+    /// `min(relevant, RECALL_AT)`.
     pub recall_at_5: f64,
     /// 1 / rank of the first relevant result, 0 when none is returned.
     pub reciprocal_rank: f64,
@@ -690,10 +691,14 @@ pub fn search_metrics(queries: &Queries, search: impl Fn(&str) -> Vec<String>) -
             .cloned()
             .collect();
         let found = query.relevant.len() - missed.len();
-        let recall = if query.relevant.is_empty() {
+        // Capped denominator: a query with more relevant documents than slots can still
+        // reach 1.0 when the first `RECALL_AT` results are all relevant.
+        let slots = query.relevant.len().min(RECALL_AT);
+        let found = found.min(slots);
+        let recall = if slots == 0 {
             1.0
         } else {
-            found as f64 / query.relevant.len() as f64
+            found as f64 / slots as f64
         };
         let rr = ranked
             .iter()
@@ -1218,6 +1223,20 @@ mod tests {
         assert_eq!(s.per_query[2].recall_at_5, 0.0);
         assert!((s.recall_at_5 - 0.5).abs() < 1e-9);
         assert!((s.mrr - 0.5).abs() < 1e-9);
+        // Six relevant documents, five slots: all five results relevant is full recall.
+        let many = Queries {
+            queries: vec![Query {
+                q: "собрания".into(),
+                relevant: (1..=6).map(|i| format!("files/{i}.txt")).collect(),
+            }],
+        };
+        let s = search_metrics(&many, |_| {
+            (2..=7).map(|i| format!("files/{i}.txt")).collect()
+        });
+        assert_eq!(s.recall_at_5, 1.0);
+        let s = search_metrics(&many, |_| vec!["files/9.txt".into(), "files/1.txt".into()]);
+        assert_eq!(s.recall_at_5, 0.2);
+        assert_eq!(s.mrr, 0.5);
         assert!(path_matches("/data/corpus/files/a.docx", "files/a.docx"));
         assert!(!path_matches("/data/corpus/files/xa.docx", "files/a.docx"));
     }

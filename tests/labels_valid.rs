@@ -223,3 +223,28 @@ fn corpus_covers_formats_risks_types_and_traps() {
         assert!(traps.contains(t), "trap not covered: {t}");
     }
 }
+
+#[test]
+fn queries_name_labelled_files_and_cover_inflection_and_yo() {
+    let dir = root().join("corpus-samples");
+    let labels = load(&dir);
+    let queries = eval::Queries::load(&dir.join("queries.json")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(queries.queries.len() >= 15);
+    for q in &queries.queries {
+        assert!(
+            !q.relevant.is_empty(),
+            "«{}» has no relevant documents",
+            q.q
+        );
+        for r in &q.relevant {
+            assert!(
+                labels.documents.iter().any(|d| &d.file == r),
+                "«{}»: {r} is not a labelled document",
+                q.q
+            );
+        }
+    }
+    let has = |s: &str| queries.queries.iter().any(|q| q.q == s);
+    assert!(has("родительские собрания") && has("родительского собрания"));
+    assert!(has("ёлкинский лес") && has("елкинский лес"));
+}
