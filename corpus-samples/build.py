@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Regenerate the delivered sample files from their editable sources.
 
-Usage: python3 build.py [DIR]   (DIR defaults to the folder of this script; the holdout set
-lives in ../tests/holdout and is built with `python3 build.py ../tests/holdout`).
+Usage: python3 build.py [DIR] [NAME...]
+DIR defaults to the folder of this script; the holdout set lives in ../tests/holdout and is built
+with `python3 build.py ../tests/holdout`. With NAMEs (source names without extension) only those
+documents are rebuilt: DOCX/PDF bytes change on every build (timestamps), so rebuild only what
+you edited.
 
 DIR/src/NN_name.md   -> DIR/files/NN_name.<fmt>   (docx, odt, rtf via pandoc; rtf-cp1251 =
                         pandoc RTF with \\'xx escapes; pdf and rtf-lo via LibreOffice from DOCX)
@@ -85,8 +88,17 @@ def build_txt(src, out, fmt):
 
 
 def main():
-    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(__file__))
+    args = sys.argv[1:]
+    if args and os.path.isdir(args[0]):
+        root = os.path.abspath(args.pop(0))
+    else:
+        root = os.path.abspath(os.path.dirname(__file__))
     formats = read_formats(root)
+    unknown = [a for a in args if a not in formats]
+    if unknown:
+        sys.exit(f"not in formats.tsv: {' '.join(unknown)}")
+    if args:
+        formats = {n: formats[n] for n in args}
     os.makedirs(os.path.join(root, "files"), exist_ok=True)
     for name, fmt in sorted(formats.items()):
         srcdir = os.path.join(root, "src")
