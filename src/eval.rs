@@ -325,8 +325,18 @@ pub struct EvalReport {
     pub risk_factors: MicroF1,
     pub sections: SectionScores,
     pub disagreements: Vec<Disagreement>,
+    /// Per labelled trap: how many documents with it got every element and the cycle right.
+    pub traps: Vec<TrapScore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchScores>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrapScore {
+    pub trap: String,
+    pub documents: u32,
+    /// Documents where all five element verdicts and the cycle verdict match the labels.
+    pub correct: u32,
 }
 
 impl EvalReport {
@@ -514,6 +524,21 @@ pub fn score(labels: &Labels, outcomes: &[Outcome]) -> EvalReport {
         }
     }
 
+    let mut traps: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+    for (label, outcome) in labels.documents.iter().zip(outcomes) {
+        let right = outcome.as_ref().is_ok_and(|r| {
+            r.cycle_complete == label.cycle_complete
+                && Element::ALL.iter().all(|e| {
+                    r.element(*e).is_some_and(|v| v.presence.is_present()) == label.expects(*e)
+                })
+        });
+        for t in &label.traps {
+            let entry = traps.entry(t.as_str()).or_default();
+            entry.0 += 1;
+            entry.1 += u32::from(right);
+        }
+    }
+
     let n = labels.documents.len() as u32;
     EvalReport {
         documents: n,
@@ -543,6 +568,14 @@ pub fn score(labels: &Labels, outcomes: &[Outcome]) -> EvalReport {
             elements: Accuracy::new(sec_el_ok, sec_labelled * Element::ALL.len() as u32),
         },
         disagreements: dis,
+        traps: traps
+            .into_iter()
+            .map(|(trap, (documents, correct))| TrapScore {
+                trap: trap.to_string(),
+                documents,
+                correct,
+            })
+            .collect(),
         search: None,
     }
 }
@@ -968,10 +1001,13 @@ mod tests {
         assert_eq!(c_goal.got, "есть");
         let a_mon = &r.disagreements[0];
         assert_eq!(a_mon.got, "слабо");
+        assert!(r.traps.is_empty());
     }
 
     #[test]
     fn doc_type_and_risk_micro_f1() {
+        let mut with_trap = label("b", Roadmap, [false; 5], &[TeacherShortage]);
+        with_trap.traps = vec!["SWOT as the only analysis".into()];
         let labels = Labels {
             documents: vec![
                 label(
@@ -980,7 +1016,7 @@ mod tests {
                     [false; 5],
                     &[LowMotivation, LowWellbeing],
                 ),
-                label("b", Roadmap, [false; 5], &[TeacherShortage]),
+                with_trap,
             ],
         };
         let outcomes = vec![
@@ -1005,6 +1041,15 @@ mod tests {
         assert_eq!(
             (dt.expected.as_str(), dt.got.as_str()),
             ("roadmap", "development_programme")
+        );
+        // b's element and cycle verdicts are right even though its doc type is not.
+        assert_eq!(
+            r.traps,
+            [TrapScore {
+                trap: "SWOT as the only analysis".into(),
+                documents: 1,
+                correct: 1
+            }]
         );
     }
 

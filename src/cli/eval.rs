@@ -14,9 +14,9 @@ pub struct EvalArgs {
     /// Файл разметки (labels.json)
     #[arg(long)]
     labels: PathBuf,
-    /// Папка, относительно которой указаны файлы в разметке
+    /// Папка, относительно которой указаны файлы в разметке (по умолчанию — папка файла разметки)
     #[arg(long)]
-    docs: PathBuf,
+    docs: Option<PathBuf>,
     /// Вывести результат в JSON
     #[arg(long)]
     json: bool,
@@ -42,10 +42,18 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         Some(p) => Some(Queries::load(p).map_err(anyhow::Error::msg)?),
         None => None,
     };
+    let docs = match args.docs {
+        Some(d) => d,
+        None => args
+            .labels
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default(),
+    };
     let opts = Options::isolated();
-    let mut report = eval::evaluate(&labels, &args.docs, &opts, &rules);
+    let mut report = eval::evaluate(&labels, &docs, &opts, &rules);
     if let Some(q) = &queries {
-        report.search = Some(search_scores(q, &args.docs)?);
+        report.search = Some(search_scores(q, &docs)?);
     }
 
     let mut out = std::io::stdout().lock();
@@ -109,6 +117,13 @@ fn print_table(out: &mut impl Write, r: &EvalReport) -> std::io::Result<()> {
         acc(&r.sections.cycle),
         acc(&r.sections.elements)
     )?;
+    let failed_traps: Vec<_> = r.traps.iter().filter(|t| t.correct < t.documents).collect();
+    if !failed_traps.is_empty() {
+        writeln!(out, "Трудные случаи с ошибками (верно / всего документов):")?;
+        for t in failed_traps {
+            writeln!(out, "  {}: {}/{}", t.trap, t.correct, t.documents)?;
+        }
+    }
     if let Some(s) = &r.search {
         writeln!(
             out,
