@@ -1209,6 +1209,46 @@ mod tests {
     }
 
     #[test]
+    fn quotes_must_lie_inside_one_paragraph_or_cell() {
+        use crate::model::{Cell, Metadata, Row, Table};
+        let para = |t: &str| Block::Paragraph {
+            text: t.into(),
+            loc: Location::default(),
+        };
+        let doc = Document {
+            source: "x".into(),
+            format: Format::Docx,
+            hash: String::new(),
+            metadata: Metadata::default(),
+            blocks: vec![
+                para("Цель: снизить долю неуспевающих"),
+                Block::Table(Table {
+                    rows: vec![Row {
+                        cells: vec![Cell {
+                            col: 0,
+                            col_span: 1,
+                            row_span: 1,
+                            blocks: vec![para("Мониторинг ежемесячно"), para("анализ в мае")],
+                        }],
+                        header: false,
+                    }],
+                    loc: Location::default(),
+                }),
+            ],
+            furniture: vec![],
+            notes: vec![para("сноска о срезах")],
+            warnings: vec![],
+        };
+        let p = paragraph_texts(&doc);
+        assert!(quote_in(&p, "снизить долю"));
+        assert!(quote_in(&p, "Мониторинг ежемесячно"));
+        assert!(quote_in(&p, "о срезах"));
+        // Across two paragraphs of one cell, or across blocks: not a valid quote.
+        assert!(!quote_in(&p, "ежемесячно анализ"));
+        assert!(!quote_in(&p, "неуспевающих Мониторинг"));
+    }
+
+    #[test]
     fn unknown_ids_fail_to_parse() {
         let ok = r#"{"documents":[{"file":"f","doc_type":"roadmap","risk_factors":["low_motivation"],
             "elements":{"goal":true,"measures":true,"indicators":true,"monitoring":true,"analysis":true},
