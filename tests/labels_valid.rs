@@ -39,7 +39,7 @@ fn source_paragraphs(dir: &Path, file: &str) -> Vec<String> {
     let mut para: Vec<String> = Vec::new();
     let flush = |para: &mut Vec<String>, pieces: &mut Vec<String>| {
         if !para.is_empty() {
-            pieces.push(normalize(&para.join(" ")));
+            pieces.push(normalize(&para.join("\n")));
             para.clear();
         }
     };
