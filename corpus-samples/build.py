@@ -8,7 +8,8 @@ documents are rebuilt: DOCX/PDF bytes change on every build (timestamps), so reb
 you edited.
 
 DIR/src/NN_name.md   -> DIR/files/NN_name.<fmt>   (docx, odt, rtf via pandoc; rtf-cp1251 =
-                        pandoc RTF with \\'xx escapes; pdf and rtf-lo via LibreOffice from DOCX)
+                        pandoc RTF with \\'xx escapes; pdf, rtf-lo, docx-lo and odt-lo via
+                        LibreOffice from the pandoc DOCX)
 DIR/src/NN_name.txt  -> DIR/files/NN_name.txt     (UTF-8 copy, or windows-1251 with CRLF)
 
 The delivered format of each document is fixed in DIR/formats.tsv (name<TAB>format) so that
@@ -42,18 +43,23 @@ def pandoc(src, out, extra=()):
 
 
 def build_via_soffice(src, out, target):
-    """Markdown -> DOCX (pandoc) -> target (LibreOffice), the way schools produce PDFs."""
+    """Markdown -> DOCX (pandoc) -> target (LibreOffice), the way schools produce PDFs; with
+    target docx/odt it gives LibreOffice-written packages instead of pandoc-written ones."""
+    filters = {"docx": "docx:MS Word 2007 XML", "odt": "odt:writer8"}
     with tempfile.TemporaryDirectory() as tmp:
-        docx = os.path.join(tmp, os.path.splitext(os.path.basename(out))[0] + ".docx")
+        stem = os.path.splitext(os.path.basename(out))[0]
+        indir, outdir = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+        os.makedirs(indir)
+        docx = os.path.join(indir, stem + ".docx")
         pandoc(src, docx)
         # A private profile dir keeps soffice from clashing with another running instance.
         profile = "file://" + os.path.join(tmp, "profile")
         subprocess.run(
             ["soffice", f"-env:UserInstallation={profile}", "--headless",
-             "--convert-to", target, "--outdir", tmp, docx],
+             "--convert-to", filters.get(target, target), "--outdir", outdir, docx],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        shutil.move(docx[:-5] + "." + target, out)
+        shutil.move(os.path.join(outdir, stem + "." + target), out)
 
 
 def build_rtf_cp1251(src, out):
@@ -114,8 +120,8 @@ def main():
             pandoc(src, out, ["-s", "-t", "rtf"])
         elif fmt == "rtf-cp1251":
             build_rtf_cp1251(src, out)
-        elif fmt == "rtf-lo":
-            build_via_soffice(src, out, "rtf")
+        elif fmt in ("rtf-lo", "docx-lo", "odt-lo"):
+            build_via_soffice(src, out, ext)
         elif fmt == "pdf":
             build_via_soffice(src, out, "pdf")
         else:
