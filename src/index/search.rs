@@ -1,0 +1,615 @@
+//! Queries: the user's text (words, "phrases", AND/OR/NOT, +/-; Russian И/ИЛИ/НЕ too) over
+//! title, section title, school, region and body, combined with exact filters. Ranking is BM25
+//! over `kind = document` entries; each hit then looks up its best-matching section entry for
+//! the section title and a focused snippet.
+
+use std::collections::BTreeMap;
+use std::ops::{Bound, Range};
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, Searcher, TantivyDocument, Term};
+
+use super::schema::{self, Fields};
+use super::{Archive, index_err, stored_str};
+use crate::error::Result;
+use crate::model::{DocType, Element, RiskFactor};
+
+/// Snippet length bound. tantivy counts bytes; Cyrillic takes two, so this is ~160 letters.
+const SNIPPET_BYTES: usize = 320;
+/// Largest accepted `limit`.
+pub const MAX_LIMIT: usize = 1000;
+
+/// Field boosts: a word in the title or a section heading says more than one in the body.
+const BOOSTS: [(&str, f32); 5] = [
+    ("title", 3.0),
+    ("section_title", 2.0),
+    ("school", 1.0),
+    ("region", 1.0),
+    ("body", 1.0),
+];
+
+/// A search request. `SearchQuery::new("…")` gives the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchQuery {
+    /// Free text; empty means "all documents" (filters still apply).
+    pub text: String,
+    /// Every listed risk factor must be among the document's.
+    pub risk: Vec<RiskFactor>,
+    pub doc_type: Option<DocType>,
+    /// Only documents whose management cycle is (or is not) complete.
+    pub complete: Option<bool>,
+    /// Only documents whose years cover this year.
+    pub year: Option<u16>,
+    /// Every listed element must be missing (not `Present`) in the document.
+    pub missing: Vec<Element>,
+    /// Number of hits to return (1..=`MAX_LIMIT`).
+    pub limit: usize,
+    /// Compute facet counts over all matching documents.
+    pub facets: bool,
+    /// Look up sections and build snippets (off for evaluation, which needs only the ranking).
+    pub snippets: bool,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            text: String::new(),
+            risk: Vec::new(),
+            doc_type: None,
+            complete: None,
+            year: None,
+            missing: Vec::new(),
+            limit: 10,
+            facets: false,
+            snippets: true,
+        }
+    }
+}
+
+impl SearchQuery {
+    pub fn new(text: impl Into<String>) -> Self {
+        SearchQuery {
+            text: text.into(),
+            ..SearchQuery::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// Number of documents that match (all of them, not only the returned hits).
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<FacetCounts>,
+}
+
+/// One matching document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub source: String,
+    pub score: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub school: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub doc_type: DocType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_from: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_to: Option<u16>,
+    pub risk_factors: Vec<RiskFactor>,
+    pub cycle_complete: bool,
+    /// Elements not present in the document, in cycle order.
+    pub missing: Vec<Element>,
+    /// The section that matched best, when the match is inside one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<SectionHit>,
+    pub snippet: Snippet,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionHit {
+    pub title: String,
+    /// Index of the block where the section starts (`Location::block`).
+    pub block: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_factor: Option<RiskFactor>,
+}
+
+/// A fragment of the matching text with the matched words marked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    /// Byte ranges into `text` of the matched words, sorted and disjoint.
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// The text with every highlight wrapped in `open` … `close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + 16);
+        let mut pos = 0;
+        for r in &self.highlights {
+            let (Some(before), Some(word)) =
+                (self.text.get(pos..r.start), self.text.get(r.clone()))
+            else {
+                continue;
+            };
+            out.push_str(before);
+            out.push_str(open);
+            out.push_str(word);
+            out.push_str(close);
+            pos = r.end;
+        }
+        out.push_str(self.text.get(pos..).unwrap_or_default());
+        out
+    }
+}
+
+/// Counts of matching documents per facet value, most frequent first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FacetCounts {
+    pub doc_type: Vec<FacetValue>,
+    pub risk: Vec<FacetValue>,
+    pub complete: Vec<FacetValue>,
+    pub missing: Vec<FacetValue>,
+    pub year: Vec<FacetValue>,
+    pub region: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetValue {
+    /// Machine value: a doc type / risk / element id, "true"/"false", a year, a region name.
+    pub id: String,
+    /// Russian label for people.
+    pub label: String,
+    pub count: u64,
+}
+
+pub(crate) fn query_parser(index: &Index, f: &Fields) -> QueryParser {
+    let mut parser = QueryParser::for_index(
+        index,
+        vec![f.title, f.section_title, f.school, f.region, f.body],
+    );
+    let schema = index.schema();
+    for (name, boost) in BOOSTS {
+        if let Ok(field) = schema.get_field(name) {
+            parser.set_field_boost(field, boost);
+        }
+    }
+    parser
+}
+
+pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
+    let (reader, f, parser) = archive.parts();
+    let searcher = reader.searcher();
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+    let text_query = text_query(parser, &q.text);
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (
+            Occur::Must,
+            text_query
+                .as_ref()
+                .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.box_clone()),
+        ),
+        (Occur::Must, term(f.kind, schema::KIND_DOCUMENT)),
+    ];
+    clauses.extend(filters(f, q).into_iter().map(|c| (Occur::Must, c)));
+    let doc_query = BooleanQuery::new(clauses);
+
+    let top = TopDocs::with_limit(limit).order_by_score();
+    let (top_docs, total, facet_counts) = if q.facets {
+        let mut fc = FacetCollector::for_field("facet");
+        for root in [
+            "/doc_type",
+            "/risk",
+            "/complete",
+            "/missing",
+            "/year",
+            "/region",
+        ] {
+            fc.add_facet(root);
+        }
+        let (t, n, c) = searcher
+            .search(&doc_query, &(top, Count, fc))
+            .map_err(index_err)?;
+        (t, n, Some(facets(&c)))
+    } else {
+        let (t, n) = searcher
+            .search(&doc_query, &(top, Count))
+            .map_err(index_err)?;
+        (t, n, None)
+    };
+
+    let snippets = match (&text_query, q.snippets) {
+        (Some(t), true) => {
+            let mut g =
+                SnippetGenerator::create(&searcher, t.as_ref(), f.body).map_err(index_err)?;
+            g.set_max_num_chars(SNIPPET_BYTES);
+            Some(g)
+        }
+        _ => None,
+    };
+
+    let mut hits = Vec::with_capacity(top_docs.len());
+    for (score, address) in top_docs {
+        let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
+        let mut hit = hit_from(f, &doc, score);
+        if q.snippets {
+            let section = match &text_query {
+                Some(t) => best_section(&searcher, f, t.as_ref(), &hit.source)?,
+                None => None,
+            };
+            let (section_hit, body) = match section {
+                Some((s, body)) => (Some(s), body),
+                None => (None, stored_str(&doc, f.body).unwrap_or_default()),
+            };
+            hit.section = section_hit;
+            hit.snippet = make_snippet(snippets.as_ref(), &body);
+        }
+        hits.push(hit);
+    }
+    // Equal scores are ordered by source so output never depends on segment layout.
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    Ok(SearchResults {
+        total: total as u64,
+        hits,
+        facets: facet_counts,
+    })
+}
+
+/// Parse the user's text; `None` when it is blank (match everything).
+fn text_query(parser: &QueryParser, text: &str) -> Option<Box<dyn Query>> {
+    let prepared = prepare_query_text(text);
+    if prepared.trim().is_empty() {
+        return None;
+    }
+    // Lenient: a stray quote or bracket must not turn a search into an error.
+    let base = parser.parse_query_lenient(&prepared).0;
+    if !is_plain_words(text) {
+        return Some(base);
+    }
+    // Plain words: documents where they stand close together («родительского собрания»)
+    // rank above documents that merely contain them apart. The phrase clause only adds score:
+    // whatever it matches, the base clause matches too.
+    let phrase = parser
+        .parse_query_lenient(&format!("\"{}\"~{PHRASE_SLOP}", prepared.trim()))
+        .0;
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Should, base),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
+        ),
+    ])))
+}
+
+/// Words that may stand between the query words for the proximity bonus.
+const PHRASE_SLOP: u32 = 3;
+const PHRASE_BOOST: f32 = 2.0;
+
+/// True for two or more words without any query syntax (quotes, operators, fields, groups).
+fn is_plain_words(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() >= 2
+        && !text.contains(['"', ':', '(', ')', '[', ']', '{', '}', '^', '~', '*'])
+        && words.iter().all(|w| {
+            !w.starts_with(['+', '-']) && !matches!(*w, "AND" | "OR" | "NOT" | "И" | "ИЛИ" | "НЕ")
+        })
+}
+
+/// Field names a user may target with `field:word`.
+const QUERY_FIELDS: [&str; 5] = ["title", "section_title", "school", "region", "body"];
+
+/// Translate Russian operators (И, ИЛИ, НЕ as whole upper-case words) into the query grammar's
+/// AND, OR, NOT, and neutralise colons that do not follow a field name («цель: рост» is text).
+/// Quoted phrases pass through untouched.
+pub fn prepare_query_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_quotes = false;
+    for (i, part) in text.split('"').enumerate() {
+        if i > 0 {
+            out.push('"');
+        }
+        if in_quotes {
+            out.push_str(part);
+        } else {
+            let words: Vec<String> = part
+                .split(' ')
+                .map(|w| match w {
+                    "И" => "AND".to_string(),
+                    "ИЛИ" => "OR".to_string(),
+                    "НЕ" => "NOT".to_string(),
+                    w => match w.split_once(':') {
+                        Some((field, _)) if QUERY_FIELDS.contains(&field) => w.to_string(),
+                        Some(_) => w.replace(':', " "),
+                        None => w.to_string(),
+                    },
+                })
+                .collect();
+            out.push_str(&words.join(" "));
+        }
+        in_quotes = !in_quotes;
+    }
+    out
+}
+
+fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn filters(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    if let Some(t) = q.doc_type {
+        out.push(term(f.doc_type, t.id()));
+    }
+    for r in &q.risk {
+        out.push(term(f.risk, r.id()));
+    }
+    for e in &q.missing {
+        out.push(term(f.missing, e.id()));
+    }
+    if let Some(c) = q.complete {
+        out.push(Box::new(TermQuery::new(
+            Term::from_field_bool(f.complete, c),
+            IndexRecordOption::Basic,
+        )));
+    }
+    if let Some(y) = q.year {
+        let y = u64::from(y);
+        out.push(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Included(Term::from_field_u64(f.year_from, y)),
+        )));
+        out.push(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_u64(f.year_to, y)),
+            Bound::Unbounded,
+        )));
+    }
+    out
+}
+
+/// The section entry of `source` that matches the text best, with its stored text.
+fn best_section(
+    searcher: &Searcher,
+    f: &Fields,
+    text_query: &dyn Query,
+    source: &str,
+) -> Result<Option<(SectionHit, String)>> {
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, text_query.box_clone()),
+        (Occur::Must, term(f.kind, schema::KIND_SECTION)),
+        (Occur::Must, term(f.source, source)),
+    ]);
+    let top = searcher
+        .search(&query, &TopDocs::with_limit(1).order_by_score())
+        .map_err(index_err)?;
+    let Some((_, address)) = top.into_iter().next() else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
+    let section = SectionHit {
+        title: stored_str(&doc, f.section_title).unwrap_or_default(),
+        block: stored_u64(&doc, f.section_block)
+            .and_then(|b| u32::try_from(b).ok())
+            .unwrap_or(0),
+        risk_factor: stored_str(&doc, f.section_risk).and_then(|r| RiskFactor::from_id(&r)),
+    };
+    Ok(Some((
+        section,
+        stored_str(&doc, f.body).unwrap_or_default(),
+    )))
+}
+
+fn make_snippet(generator: Option<&SnippetGenerator>, body: &str) -> Snippet {
+    if let Some(g) = generator {
+        let s = g.snippet(body);
+        if !s.is_empty() {
+            return Snippet {
+                text: s.fragment().to_string(),
+                highlights: s.highlighted().to_vec(),
+            };
+        }
+    }
+    // Nothing to highlight (filters only, or a title-only match): show the beginning.
+    Snippet {
+        text: leading_text(body, SNIPPET_BYTES),
+        highlights: Vec::new(),
+    }
+}
+
+/// At most `max_bytes` of `text` from its start, cut at a word boundary, whitespace collapsed.
+fn leading_text(text: &str, max_bytes: usize) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.len() <= max_bytes {
+        return collapsed;
+    }
+    let mut end = max_bytes;
+    while !collapsed.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = collapsed
+        .get(..end)
+        .and_then(|s| s.rfind(' ').map(|i| &s[..i]))
+        .unwrap_or_else(|| collapsed.get(..end).unwrap_or_default());
+    format!("{cut} …")
+}
+
+fn stored_u64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<u64> {
+    doc.get_first(field).and_then(|v| v.as_u64())
+}
+
+fn stored_all(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+fn hit_from(f: &Fields, doc: &TantivyDocument, score: f32) -> Hit {
+    let year = |field| stored_u64(doc, field).and_then(|y| u16::try_from(y).ok());
+    let mut missing: Vec<Element> = stored_all(doc, f.missing)
+        .iter()
+        .filter_map(|e| Element::from_id(e))
+        .collect();
+    missing.sort_unstable();
+    Hit {
+        source: stored_str(doc, f.source).unwrap_or_default(),
+        score,
+        title: stored_str(doc, f.title),
+        school: stored_str(doc, f.school),
+        region: stored_str(doc, f.region),
+        doc_type: stored_str(doc, f.doc_type)
+            .and_then(|t| DocType::from_id(&t))
+            .unwrap_or(DocType::Other),
+        year_from: year(f.year_from),
+        year_to: year(f.year_to),
+        risk_factors: stored_all(doc, f.risk)
+            .iter()
+            .filter_map(|r| RiskFactor::from_id(r))
+            .collect(),
+        cycle_complete: doc
+            .get_first(f.complete)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        missing,
+        section: None,
+        snippet: Snippet::default(),
+    }
+}
+
+fn facets(counts: &tantivy::collector::FacetCounts) -> FacetCounts {
+    let values = |root: &str, label: &dyn Fn(&str) -> String| -> Vec<FacetValue> {
+        let mut v: Vec<FacetValue> = counts
+            .get(root)
+            .filter_map(|(facet, count)| {
+                let id = last_segment(facet)?;
+                Some(FacetValue {
+                    label: label(&id),
+                    id,
+                    count,
+                })
+            })
+            .collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
+        v
+    };
+    let mut year = values("/year", &|y| y.to_string());
+    // Years read best in calendar order.
+    year.sort_by(|a, b| a.id.cmp(&b.id));
+    FacetCounts {
+        doc_type: values("/doc_type", &|id| {
+            DocType::from_id(id).map_or_else(|| id.to_string(), |d| d.label_ru().to_string())
+        }),
+        risk: values("/risk", &|id| {
+            RiskFactor::from_id(id).map_or_else(|| id.to_string(), |r| r.label_ru().to_string())
+        }),
+        complete: values("/complete", &|id| {
+            if id == "true" {
+                "полный цикл"
+            } else {
+                "цикл неполный"
+            }
+            .to_string()
+        }),
+        missing: values("/missing", &|id| {
+            Element::from_id(id).map_or_else(|| id.to_string(), |e| e.label_ru().to_string())
+        }),
+        year,
+        region: values("/region", &|r| r.to_string()),
+    }
+}
+
+fn last_segment(facet: &Facet) -> Option<String> {
+    facet.to_path().last().map(|s| s.to_string())
+}
+
+/// Facet counts keyed for quick lookup in tests and callers: "doc_type/concept" → count.
+pub fn flatten(f: &FacetCounts) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for (root, values) in [
+        ("doc_type", &f.doc_type),
+        ("risk", &f.risk),
+        ("complete", &f.complete),
+        ("missing", &f.missing),
+        ("year", &f.year),
+        ("region", &f.region),
+    ] {
+        for v in values {
+            out.insert(format!("{root}/{}", v.id), v.count);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_operators_and_colons() {
+        assert_eq!(prepare_query_text("клуб И родители"), "клуб AND родители");
+        assert_eq!(
+            prepare_query_text("клуб ИЛИ кружок НЕ спорт"),
+            "клуб OR кружок NOT спорт"
+        );
+        // Inside quotes and in lower case the words are text.
+        assert_eq!(
+            prepare_query_text("\"клуб И родители\" и"),
+            "\"клуб И родители\" и"
+        );
+        assert_eq!(prepare_query_text("цель: рост"), "цель  рост");
+        assert_eq!(
+            prepare_query_text("title:наставничество"),
+            "title:наставничество"
+        );
+    }
+
+    #[test]
+    fn plain_words_detection() {
+        assert!(is_plain_words("родительские собрания"));
+        assert!(!is_plain_words("наставничество"));
+        assert!(!is_plain_words("\"родительские собрания\""));
+        assert!(!is_plain_words("клуб -спорт"));
+        assert!(!is_plain_words("клуб OR кружок"));
+        assert!(!is_plain_words("title:клуб кружок"));
+    }
+
+    #[test]
+    fn marked_snippet_and_leading_text() {
+        let s = Snippet {
+            text: "родительского собрания итог".into(),
+            highlights: vec![Range {
+                start: 0,
+                end: "родительского".len(),
+            }],
+        };
+        assert_eq!(s.marked("«", "»"), "«родительского» собрания итог");
+        // Out-of-range highlights are ignored rather than panicking.
+        let bad = Snippet {
+            text: "ёж".into(),
+            highlights: vec![1..2, 10..20],
+        };
+        assert_eq!(bad.marked("[", "]"), "ёж");
+        assert_eq!(leading_text("раз  два\nтри", 100), "раз два три");
+        let long = "слово ".repeat(100);
+        let cut = leading_text(&long, 21);
+        assert_eq!(cut, "слово …");
+    }
+}
