@@ -321,8 +321,9 @@ fn removed_document_disappears_and_changed_document_is_replaced() {
         a.sources().expect("sources"),
         [("b.txt".to_string(), "h3".to_string())]
     );
-    assert!(a.is_current("b.txt", "h3").expect("current"));
-    assert!(!a.is_current("b.txt", "h2").expect("current"));
+    assert!(a.is_current("b.txt", "h3", "test-1").expect("current"));
+    assert!(!a.is_current("b.txt", "h2", "test-1").expect("current"));
+    assert!(!a.is_current("b.txt", "h3", "test-2").expect("current"));
     assert_eq!(sources(&search(&a, "робототехники")), ["b.txt"]);
 }
 

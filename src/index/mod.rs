@@ -24,6 +24,19 @@ use crate::model::{CheckReport, Document};
 use schema::Fields;
 pub use search::{FacetCounts, FacetValue, Hit, SearchQuery, SearchResults, SectionHit, Snippet};
 
+/// Default index location, relative to the working directory (`--index` overrides it).
+pub const DEFAULT_DIR: &str = ".shnor/index";
+
+/// The key under which a file is indexed: its canonical absolute path (so `docs/a.pdf` and
+/// `./docs/a.pdf` are one document), or the absolute path when it no longer exists.
+pub fn source_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Per-thread indexing memory. tantivy needs at least 15 MB per thread; more buys fewer flushes.
 const WRITER_BYTES_PER_THREAD: usize = 48 * 1024 * 1024;
 /// Indexing threads: the machine's cores, at most this many (memory stays bounded).
@@ -36,6 +49,16 @@ pub enum Change {
     Updated,
     /// Same file hash and rules version as the indexed entry: nothing written.
     Unchanged,
+}
+
+/// One indexed source document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indexed {
+    pub source: String,
+    /// blake3 hex of the file bytes (`Document::hash`).
+    pub hash: String,
+    /// `CheckReport::rules_version` of the indexed verdicts.
+    pub rules_version: String,
 }
 
 /// What the index knows about one source document.
@@ -130,10 +153,13 @@ impl Archive {
         Ok(change)
     }
 
-    /// Whether `source` is indexed with this hash (uncommitted changes included). Lets a caller
-    /// skip extraction of unchanged files.
-    pub fn is_current(&self, source: &str, hash: &str) -> Result<bool> {
-        Ok(self.known()?.get(source).is_some_and(|k| k.hash == hash))
+    /// Whether `source` is indexed with this file hash and rules version (uncommitted changes
+    /// included), i.e. `put` would do nothing. Lets a caller skip extraction of unchanged files.
+    pub fn is_current(&self, source: &str, hash: &str, rules_version: &str) -> Result<bool> {
+        Ok(self
+            .known()?
+            .get(source)
+            .is_some_and(|k| k.hash == hash && k.rules_version == rules_version))
     }
 
     /// Delete a document and its sections. Returns whether it was indexed.
@@ -155,6 +181,20 @@ impl Archive {
             .known()?
             .iter()
             .map(|(s, k)| (s.clone(), k.hash.clone()))
+            .collect())
+    }
+
+    /// Indexed documents with the rules version their verdicts came from, sorted by source;
+    /// includes uncommitted changes.
+    pub fn indexed(&self) -> Result<Vec<Indexed>> {
+        Ok(self
+            .known()?
+            .iter()
+            .map(|(s, k)| Indexed {
+                source: s.clone(),
+                hash: k.hash.clone(),
+                rules_version: k.rules_version.clone(),
+            })
             .collect())
     }
 

@@ -9,12 +9,13 @@ use std::ops::{Bound, Range};
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, Scorer, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Index, Searcher, TantivyDocument, Term};
 
+use super::analyzer;
 use super::schema::{self, Fields};
 use super::{Archive, index_err, stored_str};
 use crate::error::Result;
@@ -193,22 +194,28 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
     let (reader, f, parser) = archive.parts();
     let searcher = reader.searcher();
     let limit = q.limit.clamp(1, MAX_LIMIT);
-    let text_query = text_query(parser, &q.text);
+    let text = TextQuery::parse(parser, &q.text);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (
             Occur::Must,
-            text_query
-                .as_ref()
-                .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |t| t.box_clone()),
+            text.as_ref().map_or_else(
+                || Box::new(AllQuery) as Box<dyn Query>,
+                |t| t.base.box_clone(),
+            ),
         ),
         (Occur::Must, term(f.kind, schema::KIND_DOCUMENT)),
     ];
     clauses.extend(filters(f, q).into_iter().map(|c| (Occur::Must, c)));
     let doc_query = BooleanQuery::new(clauses);
 
-    let top = TopDocs::with_limit(limit).order_by_score();
-    let (top_docs, total, facet_counts) = if q.facets {
+    // With a proximity bonus to apply, fetch a wider window and re-rank it.
+    let fetch = match text.as_ref().and_then(|t| t.phrase.as_ref()) {
+        Some(_) => limit.max(RERANK_WINDOW),
+        None => limit,
+    };
+    let top = TopDocs::with_limit(fetch).order_by_score();
+    let (mut top_docs, total, facet_counts) = if q.facets {
         let mut fc = FacetCollector::for_field("facet");
         for root in [
             "/doc_type",
@@ -230,14 +237,13 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
             .map_err(index_err)?;
         (t, n, None)
     };
+    if let Some(phrase) = text.as_ref().and_then(|t| t.phrase.as_ref()) {
+        rerank_by_proximity(&searcher, phrase.as_ref(), &mut top_docs)?;
+    }
+    top_docs.truncate(limit);
 
-    let snippets = match (&text_query, q.snippets) {
-        (Some(t), true) => {
-            let mut g =
-                SnippetGenerator::create(&searcher, t.as_ref(), f.body).map_err(index_err)?;
-            g.set_max_num_chars(SNIPPET_BYTES);
-            Some(g)
-        }
+    let snippets = match (&text, q.snippets) {
+        (Some(t), true) => Some(Snippeter::new(&searcher, t.base.as_ref(), f.body)?),
         _ => None,
     };
 
@@ -246,8 +252,8 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
         let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
         let mut hit = hit_from(f, &doc, score);
         if q.snippets {
-            let section = match &text_query {
-                Some(t) => best_section(&searcher, f, t.as_ref(), &hit.source)?,
+            let section = match &text {
+                Some(t) => best_section(&searcher, f, t.base.as_ref(), &hit.source)?,
                 None => None,
             };
             let (section_hit, body) = match section {
@@ -272,30 +278,77 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
     })
 }
 
-/// Parse the user's text; `None` when it is blank (match everything).
-fn text_query(parser: &QueryParser, text: &str) -> Option<Box<dyn Query>> {
-    let prepared = prepare_query_text(text);
-    if prepared.trim().is_empty() {
-        return None;
+/// How many top documents get the proximity bonus; below that the order is plain BM25.
+const RERANK_WINDOW: usize = 50;
+
+/// The parsed user text.
+struct TextQuery {
+    /// What decides whether a document matches, and its BM25 score.
+    base: Box<dyn Query>,
+    /// For plain multi-word queries: the words as a sloppy phrase in the body, whose score is
+    /// added to the best documents so that «родительского собрания» ranks above a text that
+    /// merely contains both words apart. Applied to a window of top hits only, because phrase
+    /// matching reads positions and is costly over every matching document.
+    phrase: Option<Box<dyn Query>>,
+}
+
+impl TextQuery {
+    /// `None` when the text is blank (match everything).
+    fn parse(parser: &QueryParser, text: &str) -> Option<TextQuery> {
+        let prepared = prepare_query_text(text);
+        if prepared.trim().is_empty() {
+            return None;
+        }
+        // Lenient: a stray quote or bracket must not turn a search into an error.
+        let base = parser.parse_query_lenient(&prepared).0;
+        let phrase = is_plain_words(text).then(|| {
+            parser
+                .parse_query_lenient(&format!("body:\"{}\"~{PHRASE_SLOP}", prepared.trim()))
+                .0
+        });
+        Some(TextQuery { base, phrase })
     }
-    // Lenient: a stray quote or bracket must not turn a search into an error.
-    let base = parser.parse_query_lenient(&prepared).0;
-    if !is_plain_words(text) {
-        return Some(base);
+}
+
+/// Add `PHRASE_BOOST` × the phrase score to each hit and sort again (best first, ties by
+/// address). Scorers only move forward, so hits are visited per segment in doc order.
+fn rerank_by_proximity(
+    searcher: &Searcher,
+    phrase: &dyn Query,
+    hits: &mut [(f32, DocAddress)],
+) -> Result<()> {
+    let weight = phrase
+        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .map_err(index_err)?;
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&i| hits.get(i).map(|h| h.1));
+    let mut current: Option<(u32, Box<dyn Scorer>)> = None;
+    for i in order {
+        let Some((score, address)) = hits.get_mut(i) else {
+            continue;
+        };
+        if current
+            .as_ref()
+            .is_none_or(|(seg, _)| *seg != address.segment_ord)
+        {
+            let reader = searcher.segment_reader(address.segment_ord);
+            current = Some((
+                address.segment_ord,
+                weight.scorer(reader, 1.0).map_err(index_err)?,
+            ));
+        }
+        if let Some((_, scorer)) = current.as_mut() {
+            let mut doc = scorer.doc();
+            if doc < address.doc_id {
+                doc = scorer.seek(address.doc_id);
+            }
+            if doc == address.doc_id {
+                *score += PHRASE_BOOST * scorer.score();
+            }
+        }
     }
-    // Plain words: documents where they stand close together («родительского собрания»)
-    // rank above documents that merely contain them apart. The phrase clause only adds score:
-    // whatever it matches, the base clause matches too.
-    let phrase = parser
-        .parse_query_lenient(&format!("\"{}\"~{PHRASE_SLOP}", prepared.trim()))
-        .0;
-    Some(Box::new(BooleanQuery::new(vec![
-        (Occur::Should, base),
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(phrase, PHRASE_BOOST)),
-        ),
-    ])))
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(())
 }
 
 /// Words that may stand between the query words for the proximity bonus.
@@ -418,21 +471,109 @@ fn best_section(
     )))
 }
 
-fn make_snippet(generator: Option<&SnippetGenerator>, body: &str) -> Snippet {
-    if let Some(g) = generator {
-        let s = g.snippet(body);
-        if !s.is_empty() {
-            return Snippet {
-                text: s.fragment().to_string(),
-                highlights: s.highlighted().to_vec(),
-            };
+fn make_snippet(snippeter: Option<&Snippeter>, body: &str) -> Snippet {
+    snippeter
+        .and_then(|s| s.snippet(body))
+        // Nothing to highlight (filters only, or a title-only match): show the beginning.
+        .unwrap_or_else(|| Snippet {
+            text: leading_text(body, SNIPPET_BYTES),
+            highlights: Vec::new(),
+        })
+}
+
+/// Passages longer than this are cut to a window around the first matched word.
+const MAX_PASSAGE_BYTES: usize = 4096;
+
+/// Snippets without stemming whole documents: tantivy's generator analyzes every word it is
+/// given, so it only sees the paragraph where the query's stems occur most. Snowball Russian
+/// stems are prefixes of the lower-cased, ё-folded word, so a plain text scan finds them.
+struct Snippeter {
+    generator: SnippetGenerator,
+    stems: Vec<String>,
+}
+
+impl Snippeter {
+    fn new(searcher: &Searcher, query: &dyn Query, body: tantivy::schema::Field) -> Result<Self> {
+        let mut generator = SnippetGenerator::create(searcher, query, body).map_err(index_err)?;
+        generator.set_max_num_chars(SNIPPET_BYTES);
+        let mut stems = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == body
+                && let Some(s) = term.value().as_str()
+                && !stems.iter().any(|x: &String| x == s)
+            {
+                stems.push(s.to_string());
+            }
+        });
+        Ok(Snippeter { generator, stems })
+    }
+
+    fn snippet(&self, body: &str) -> Option<Snippet> {
+        let passage = best_passage(body, &self.stems)?;
+        let s = self.generator.snippet(passage);
+        (!s.is_empty()).then(|| Snippet {
+            text: s.fragment().to_string(),
+            highlights: s.highlighted().to_vec(),
+        })
+    }
+}
+
+/// The paragraph (line) of `body` with the most distinct stems at word starts, cut to a window
+/// around the first one when long.
+fn best_passage<'a>(body: &'a str, stems: &[String]) -> Option<&'a str> {
+    let mut best: Option<(usize, &str, usize)> = None;
+    for line in body.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let folded = analyzer::fold_yo(&line.to_lowercase());
+        let mut count = 0;
+        let mut first = usize::MAX;
+        for stem in stems {
+            if let Some(pos) = word_prefix_position(&folded, stem) {
+                count += 1;
+                first = first.min(pos);
+            }
+        }
+        if count > best.map_or(0, |(c, _, _)| c) {
+            // Lower-casing keeps byte offsets for Cyrillic and Latin; otherwise start at 0.
+            let first = if folded.len() == line.len() { first } else { 0 };
+            best = Some((count, line, first));
+            if count == stems.len() {
+                break;
+            }
         }
     }
-    // Nothing to highlight (filters only, or a title-only match): show the beginning.
-    Snippet {
-        text: leading_text(body, SNIPPET_BYTES),
-        highlights: Vec::new(),
+    let (_, line, first) = best?;
+    Some(window(line, first, MAX_PASSAGE_BYTES))
+}
+
+/// Byte position of the first occurrence of `stem` that starts a word.
+fn word_prefix_position(text: &str, stem: &str) -> Option<usize> {
+    if stem.is_empty() {
+        return None;
     }
+    text.match_indices(stem).map(|(i, _)| i).find(|&i| {
+        text.get(..i)
+            .and_then(|before| before.chars().next_back())
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// At most `max` bytes of `text`, starting a quarter window before `pos`, on char boundaries.
+fn window(text: &str, pos: usize, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut start = pos.saturating_sub(max / 4).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(start..end).unwrap_or(text)
 }
 
 /// At most `max_bytes` of `text` from its start, cut at a word boundary, whitespace collapsed.
@@ -449,7 +590,7 @@ fn leading_text(text: &str, max_bytes: usize) -> String {
         .get(..end)
         .and_then(|s| s.rfind(' ').map(|i| &s[..i]))
         .unwrap_or_else(|| collapsed.get(..end).unwrap_or_default());
-    format!("{cut} …")
+    cut.to_string()
 }
 
 fn stored_u64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<u64> {
@@ -592,6 +733,33 @@ mod tests {
     }
 
     #[test]
+    fn passage_is_the_line_with_most_stems_at_word_starts() {
+        let stems = vec!["родительск".to_string(), "клуб".to_string()];
+        let body =
+            "Пример: клубника.\nРодительский совет.\nРабота Родительского клуба «Ёлочка».\nКлуб.";
+        assert_eq!(
+            best_passage(body, &stems),
+            Some("Работа Родительского клуба «Ёлочка».")
+        );
+        // «клубника» starts with the stem and counts; «суперклуб» does not.
+        assert_eq!(best_passage("суперклуб", &stems), None);
+        assert_eq!(best_passage("", &stems), None);
+        assert_eq!(
+            word_prefix_position("ёж и клуб", "клуб"),
+            Some("ёж и ".len())
+        );
+    }
+
+    #[test]
+    fn window_respects_char_boundaries() {
+        let text = "я".repeat(5000);
+        let w = window(&text, 5001, 1001);
+        assert!(w.len() <= 1001 && !w.is_empty());
+        assert!(w.chars().all(|c| c == 'я'));
+        assert_eq!(window("короткий", 3, 100), "короткий");
+    }
+
+    #[test]
     fn marked_snippet_and_leading_text() {
         let s = Snippet {
             text: "родительского собрания итог".into(),
@@ -610,6 +778,6 @@ mod tests {
         assert_eq!(leading_text("раз  два\nтри", 100), "раз два три");
         let long = "слово ".repeat(100);
         let cut = leading_text(&long, 21);
-        assert_eq!(cut, "слово …");
+        assert_eq!(cut, "слово");
     }
 }
