@@ -671,3 +671,60 @@ fn json_shape_is_stable() {
     assert_eq!(&text[start..end], "патруль");
     assert_eq!(v["facets"]["risk"][0]["id"], "low_parent_involvement");
 }
+
+#[test]
+fn derived_forms_and_hyphenated_words() {
+    let (_dir, mut a) = open();
+    add(
+        &mut a,
+        "adjective.txt",
+        "1",
+        vec![para(
+            "Организовать профориентационную работу с обучающимися.",
+        )],
+        Meta::default(),
+    );
+    add(
+        &mut a,
+        "noun.txt",
+        "2",
+        vec![para("Профориентация: встречи с работодателями.")],
+        Meta::default(),
+    );
+    add(
+        &mut a,
+        "swot.txt",
+        "3",
+        vec![
+            heading("Проблемно-ориентированный анализ (SWOT)"),
+            para("Сильные стороны."),
+        ],
+        Meta::default(),
+    );
+    add(
+        &mut a,
+        "other.txt",
+        "4",
+        vec![para("Анализ результатов контрольных работ.")],
+        Meta::default(),
+    );
+    a.commit().expect("commit");
+    // The exact form ranks first; the adjective is found through the stem prefix.
+    assert_eq!(
+        a.ranked_sources("профориентация", 5).expect("ranked"),
+        ["noun.txt", "adjective.txt"]
+    );
+    // A hyphenated query word does not demand the exact phrase.
+    let ranked = a.ranked_sources("SWOT-анализ", 5).expect("ranked");
+    assert_eq!(ranked.first().map(String::as_str), Some("swot.txt"));
+    // Short stems are not expanded: «клуб» does not find «клубника».
+    add(
+        &mut a,
+        "berry.txt",
+        "5",
+        vec![para("Клубника на пришкольном участке.")],
+        Meta::default(),
+    );
+    a.commit().expect("commit");
+    assert!(a.ranked_sources("клуб", 5).expect("ranked").is_empty());
+}

@@ -9,7 +9,8 @@ use std::ops::{Bound, Range};
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, Scorer, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery,
+    RegexQuery, Scorer, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -194,7 +195,7 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
     let (reader, f, parser) = archive.parts();
     let searcher = reader.searcher();
     let limit = q.limit.clamp(1, MAX_LIMIT);
-    let text = TextQuery::parse(parser, &q.text);
+    let text = TextQuery::parse(parser, f.body, &q.text);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (
@@ -294,18 +295,23 @@ struct TextQuery {
 
 impl TextQuery {
     /// `None` when the text is blank (match everything).
-    fn parse(parser: &QueryParser, text: &str) -> Option<TextQuery> {
+    fn parse(parser: &QueryParser, body: tantivy::schema::Field, text: &str) -> Option<TextQuery> {
         let prepared = prepare_query_text(text);
         if prepared.trim().is_empty() {
             return None;
         }
         // Lenient: a stray quote or bracket must not turn a search into an error.
         let base = parser.parse_query_lenient(&prepared).0;
-        let phrase = is_plain_words(text).then(|| {
+        if !is_plain(text) {
+            return Some(TextQuery { base, phrase: None });
+        }
+        let words = prepared.split_whitespace().count();
+        let phrase = (words >= 2).then(|| {
             parser
                 .parse_query_lenient(&format!("body:\"{}\"~{PHRASE_SLOP}", prepared.trim()))
                 .0
         });
+        let base = with_derived_forms(base, &prepared, body);
         Some(TextQuery { base, phrase })
     }
 }
@@ -355,14 +361,70 @@ fn rerank_by_proximity(
 const PHRASE_SLOP: u32 = 3;
 const PHRASE_BOOST: f32 = 2.0;
 
-/// True for two or more words without any query syntax (quotes, operators, fields, groups).
-fn is_plain_words(text: &str) -> bool {
+/// True for words without any query syntax (quotes, operators, fields, groups).
+fn is_plain(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
-    words.len() >= 2
+    !words.is_empty()
         && !text.contains(['"', ':', '(', ')', '[', ']', '{', '}', '^', '~', '*'])
         && words.iter().all(|w| {
             !w.starts_with(['+', '-']) && !matches!(*w, "AND" | "OR" | "NOT" | "И" | "ИЛИ" | "НЕ")
         })
+}
+
+/// Stems at least this long (in letters) also match words they begin: «профориентац» finds
+/// «профориентационная работа». Shorter stems would match too much («школ» → «школьный»).
+const MIN_PREFIX_STEM_CHARS: usize = 6;
+/// Constant score of a derived-form match; an exact form also gets its BM25 score.
+const DERIVED_FORM_BOOST: f32 = 1.0;
+
+/// Add the derived-form clause to a plain-words query. The Snowball stemmer strips endings but
+/// does not relate a noun to its adjective, which matters for Russian programme vocabulary.
+fn with_derived_forms(
+    base: Box<dyn Query>,
+    prepared: &str,
+    body: tantivy::schema::Field,
+) -> Box<dyn Query> {
+    let mut stems = analyzer::terms(prepared);
+    stems.sort_unstable();
+    stems.dedup();
+    let prefixes: Vec<(Occur, Box<dyn Query>)> = stems
+        .iter()
+        .filter(|s| {
+            s.chars().count() >= MIN_PREFIX_STEM_CHARS && s.chars().all(char::is_alphanumeric)
+        })
+        .filter_map(|s| RegexQuery::from_pattern(&format!("{s}.+"), body).ok())
+        .map(|q| (Occur::Should, Box::new(q) as Box<dyn Query>))
+        .collect();
+    if prefixes.is_empty() {
+        return base;
+    }
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, base),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(prefixes)),
+                DERIVED_FORM_BOOST,
+            )),
+        ),
+    ]))
+}
+
+/// «SWOT-анализ» → «SWOT анализ»: a hyphen inside a word would make the parser demand the
+/// exact phrase, missing «анализ (SWOT)»; the proximity bonus still ranks the phrase first.
+/// A leading hyphen (exclusion) is kept.
+fn split_hyphens(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let inner = i > 0
+                && chars.get(i - 1).is_some_and(|p| p.is_alphanumeric())
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            if c == '-' && inner { ' ' } else { c }
+        })
+        .collect()
 }
 
 /// Field names a user may target with `field:word`.
@@ -389,8 +451,8 @@ pub fn prepare_query_text(text: &str) -> String {
                     "НЕ" => "NOT".to_string(),
                     w => match w.split_once(':') {
                         Some((field, _)) if QUERY_FIELDS.contains(&field) => w.to_string(),
-                        Some(_) => w.replace(':', " "),
-                        None => w.to_string(),
+                        Some(_) => split_hyphens(&w.replace(':', " ")),
+                        None => split_hyphens(w),
                     },
                 })
                 .collect();
@@ -724,12 +786,14 @@ mod tests {
 
     #[test]
     fn plain_words_detection() {
-        assert!(is_plain_words("родительские собрания"));
-        assert!(!is_plain_words("наставничество"));
-        assert!(!is_plain_words("\"родительские собрания\""));
-        assert!(!is_plain_words("клуб -спорт"));
-        assert!(!is_plain_words("клуб OR кружок"));
-        assert!(!is_plain_words("title:клуб кружок"));
+        assert!(is_plain("родительские собрания"));
+        assert!(is_plain("наставничество"));
+        assert!(is_plain("SWOT-анализ"));
+        assert!(!is_plain(" "));
+        assert!(!is_plain("\"родительские собрания\""));
+        assert!(!is_plain("клуб -спорт"));
+        assert!(!is_plain("клуб OR кружок"));
+        assert!(!is_plain("title:клуб кружок"));
     }
 
     #[test]
