@@ -3,18 +3,22 @@
 //! over `kind = document` entries; each hit then looks up its best-matching section entry for
 //! the section title and a focused snippet.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::{Bound, Range};
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery,
-    RegexQuery, Scorer, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhrasePrefixQuery, Query,
+    QueryParser, RangeQuery, Scorer, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocSet, Index, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Index, Score, Searcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
 
 use super::analyzer;
 use super::schema::{self, Fields};
@@ -251,21 +255,29 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
     let mut hits = Vec::with_capacity(top_docs.len());
     for (score, address) in top_docs {
         let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
-        let mut hit = hit_from(f, &doc, score);
-        if q.snippets {
-            let section = match &text {
-                Some(t) => best_section(&searcher, f, t.base.as_ref(), &hit.source)?,
-                None => None,
-            };
-            let (section_hit, body) = match section {
-                Some((s, body)) => (Some(s), body),
-                None => (None, stored_str(&doc, f.body).unwrap_or_default()),
-            };
-            hit.section = section_hit;
-            hit.snippet = make_snippet(snippets.as_ref(), &body);
-        }
-        hits.push(hit);
+        hits.push((hit_from(f, &doc, score), doc));
     }
+    let sections = match (&text, q.snippets) {
+        (Some(t), true) => {
+            let sources: Vec<&str> = hits.iter().map(|(h, _)| h.source.as_str()).collect();
+            best_sections(&searcher, f, t.base.as_ref(), &sources)?
+        }
+        _ => HashMap::new(),
+    };
+    let mut hits: Vec<Hit> = hits
+        .into_iter()
+        .map(|(mut hit, doc)| {
+            if q.snippets {
+                let (section, body) = match sections.get(&hit.source) {
+                    Some((s, body)) => (Some(s.clone()), body.clone()),
+                    None => (None, stored_str(&doc, f.body).unwrap_or_default()),
+                };
+                hit.section = section;
+                hit.snippet = make_snippet(snippets.as_ref(), &body);
+            }
+            hit
+        })
+        .collect();
     // Equal scores are ordered by source so output never depends on segment layout.
     hits.sort_by(|a, b| {
         b.score
@@ -374,6 +386,8 @@ fn is_plain(text: &str) -> bool {
 /// Stems at least this long (in letters) also match words they begin: «профориентац» finds
 /// «профориентационная работа». Shorter stems would match too much («школ» → «школьный»).
 const MIN_PREFIX_STEM_CHARS: usize = 6;
+/// Bound on the words one stem expands to.
+const MAX_PREFIX_EXPANSIONS: u32 = 50;
 /// Constant score of a derived-form match; an exact form also gets its BM25 score.
 const DERIVED_FORM_BOOST: f32 = 1.0;
 
@@ -392,8 +406,12 @@ fn with_derived_forms(
         .filter(|s| {
             s.chars().count() >= MIN_PREFIX_STEM_CHARS && s.chars().all(char::is_alphanumeric)
         })
-        .filter_map(|s| RegexQuery::from_pattern(&format!("{s}.+"), body).ok())
-        .map(|q| (Occur::Should, Box::new(q) as Box<dyn Query>))
+        .map(|s| {
+            // With a single term this is a bounded term-range (prefix) query.
+            let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(body, s)]);
+            q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
+            (Occur::Should, Box::new(q) as Box<dyn Query>)
+        })
         .collect();
     if prefixes.is_empty() {
         return base;
@@ -502,35 +520,128 @@ fn filters(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
 }
 
 /// The section entry of `source` that matches the text best, with its stored text.
-fn best_section(
+/// For each of `sources`, its section entry that matches the text best, with the stored
+/// section text. One query for all hits; the grouping reads the `source` fast field.
+fn best_sections(
     searcher: &Searcher,
     f: &Fields,
     text_query: &dyn Query,
-    source: &str,
-) -> Result<Option<(SectionHit, String)>> {
+    sources: &[&str],
+) -> Result<HashMap<String, (SectionHit, String)>> {
+    if sources.is_empty() {
+        return Ok(HashMap::new());
+    }
     let query = BooleanQuery::new(vec![
         (Occur::Must, text_query.box_clone()),
         (Occur::Must, term(f.kind, schema::KIND_SECTION)),
-        (Occur::Must, term(f.source, source)),
+        (
+            Occur::Must,
+            Box::new(TermSetQuery::new(
+                sources.iter().map(|s| Term::from_field_text(f.source, s)),
+            )),
+        ),
     ]);
-    let top = searcher
-        .search(&query, &TopDocs::with_limit(1).order_by_score())
-        .map_err(index_err)?;
-    let Some((_, address)) = top.into_iter().next() else {
-        return Ok(None);
-    };
-    let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
-    let section = SectionHit {
-        title: stored_str(&doc, f.section_title).unwrap_or_default(),
-        block: stored_u64(&doc, f.section_block)
-            .and_then(|b| u32::try_from(b).ok())
-            .unwrap_or(0),
-        risk_factor: stored_str(&doc, f.section_risk).and_then(|r| RiskFactor::from_id(&r)),
-    };
-    Ok(Some((
-        section,
-        stored_str(&doc, f.body).unwrap_or_default(),
-    )))
+    let best = searcher.search(&query, &BestPerSource).map_err(index_err)?;
+    let mut out = HashMap::with_capacity(best.len());
+    for (source, (_, address)) in best {
+        let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
+        let section = SectionHit {
+            title: stored_str(&doc, f.section_title).unwrap_or_default(),
+            block: stored_u64(&doc, f.section_block)
+                .and_then(|b| u32::try_from(b).ok())
+                .unwrap_or(0),
+            risk_factor: stored_str(&doc, f.section_risk).and_then(|r| RiskFactor::from_id(&r)),
+        };
+        out.insert(
+            source,
+            (section, stored_str(&doc, f.body).unwrap_or_default()),
+        );
+    }
+    Ok(out)
+}
+
+/// Collects the best-scoring entry per `source` value (ties: the lower address).
+struct BestPerSource;
+
+type BestBySource = HashMap<String, (Score, DocAddress)>;
+
+fn better(a: (Score, DocAddress), b: (Score, DocAddress)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+impl Collector for BestPerSource {
+    type Fruit = BestBySource;
+    type Child = BestPerSourceSegment;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<BestPerSourceSegment> {
+        Ok(BestPerSourceSegment {
+            segment_ord,
+            column: segment.fast_fields().str("source")?,
+            best: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BestBySource>) -> tantivy::Result<BestBySource> {
+        let mut out = BestBySource::new();
+        for fruit in fruits {
+            for (source, candidate) in fruit {
+                match out.get(&source) {
+                    Some(&current) if !better(candidate, current) => {}
+                    _ => {
+                        out.insert(source, candidate);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+struct BestPerSourceSegment {
+    segment_ord: SegmentOrdinal,
+    column: Option<StrColumn>,
+    /// Term ordinal of the source in this segment → best (score, doc).
+    best: HashMap<u64, (Score, DocId)>,
+}
+
+impl SegmentCollector for BestPerSourceSegment {
+    type Fruit = BestBySource;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(ord) = self.column.as_ref().and_then(|c| c.term_ords(doc).next()) else {
+            return;
+        };
+        let entry = self.best.entry(ord).or_insert((score, doc));
+        if score > entry.0 {
+            *entry = (score, doc);
+        }
+    }
+
+    fn harvest(self) -> BestBySource {
+        let mut out = BestBySource::new();
+        let Some(column) = self.column else {
+            return out;
+        };
+        let mut source = String::new();
+        for (ord, (score, doc)) in self.best {
+            source.clear();
+            if column.ord_to_str(ord, &mut source).unwrap_or(false) {
+                out.insert(
+                    source.clone(),
+                    (score, DocAddress::new(self.segment_ord, doc)),
+                );
+            }
+        }
+        out
+    }
 }
 
 fn make_snippet(snippeter: Option<&Snippeter>, body: &str) -> Snippet {
