@@ -728,3 +728,28 @@ fn derived_forms_and_hyphenated_words() {
     a.commit().expect("commit");
     assert!(a.ranked_sources("клуб", 5).expect("ranked").is_empty());
 }
+
+#[test]
+fn archive_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Archive>();
+    let (_dir, mut a) = open();
+    add(
+        &mut a,
+        "a.txt",
+        "1",
+        vec![para("Школьный театр.")],
+        Meta::default(),
+    );
+    a.commit().expect("commit");
+    let a = std::sync::Arc::new(a);
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let a = a.clone();
+            std::thread::spawn(move || a.ranked_sources("театр", 5).expect("ranked"))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("join"), ["a.txt"]);
+    }
+}

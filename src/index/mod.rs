@@ -75,6 +75,7 @@ pub struct Archive {
     fields: Fields,
     reader: IndexReader,
     parser: QueryParser,
+    section_parser: QueryParser,
     /// Opened on the first write, so searching never takes the index lock.
     writer: Option<IndexWriter>,
     /// Source → hash, including uncommitted changes; loaded on first use.
@@ -108,13 +109,14 @@ impl Archive {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(index_err)?;
-        let parser = search::query_parser(&index, &fields);
+        let (parser, section_parser) = search::query_parsers(&index, &fields);
         Ok(Archive {
             dir: dir.to_path_buf(),
             index,
             fields,
             reader,
             parser,
+            section_parser,
             writer: None,
             known: OnceLock::new(),
         })
@@ -349,8 +351,13 @@ impl Archive {
         Ok(out)
     }
 
-    pub(crate) fn parts(&self) -> (&IndexReader, &Fields, &QueryParser) {
-        (&self.reader, &self.fields, &self.parser)
+    pub(crate) fn parts(&self) -> (&IndexReader, &Fields, &QueryParser, &QueryParser) {
+        (
+            &self.reader,
+            &self.fields,
+            &self.parser,
+            &self.section_parser,
+        )
     }
 }
 

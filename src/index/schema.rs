@@ -1,9 +1,9 @@
 //! The tantivy schema and the mapping `Document` + `CheckReport` → tantivy documents.
 //!
-//! Every source document becomes one `kind = document` entry (whole text, facets) and one
-//! `kind = section` entry per section, so a hit can name the section that matched. Filter
-//! fields (doc type, risk factors, completeness, years, missing elements) carry the document's
-//! values on both kinds, so a filter means "documents such that" whichever entry matched.
+//! Every source document becomes one `kind = document` entry (metadata, whole text, filter
+//! fields, facets) and one `kind = section` entry per section (source, section title, section
+//! text), so a hit can name the section that matched. Sections have text fields of their own
+//! (`section_title`, `section_body`): ranking documents then never walks section postings.
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{
@@ -34,6 +34,7 @@ pub struct Fields {
     pub region: Field,
     pub body: Field,
     pub section_title: Field,
+    pub section_body: Field,
     pub section_block: Field,
     pub section_risk: Field,
     pub doc_type: Field,
@@ -59,6 +60,7 @@ impl Fields {
             region: f("region")?,
             body: f("body")?,
             section_title: f("section_title")?,
+            section_body: f("section_body")?,
             section_block: f("section_block")?,
             section_risk: f("section_risk")?,
             doc_type: f("doc_type")?,
@@ -90,6 +92,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("region", russian(true));
     b.add_text_field("body", russian(true));
     b.add_text_field("section_title", russian(true));
+    b.add_text_field("section_body", russian(true));
     b.add_u64_field("section_block", STORED);
     b.add_text_field("section_risk", STRING | STORED);
     b.add_text_field("doc_type", STRING | STORED);
@@ -217,38 +220,37 @@ pub fn title(doc: &Document, report: &CheckReport) -> Option<String> {
 
 /// All tantivy entries for one source document: the document itself, then its sections.
 pub fn entries(f: &Fields, doc: &Document, report: &CheckReport) -> Vec<TantivyDocument> {
-    let mut common = TantivyDocument::default();
-    common.add_text(f.source, &doc.source);
-    common.add_text(f.hash, &doc.hash);
-    common.add_text(f.rules_version, &report.rules_version);
+    let mut document = TantivyDocument::default();
+    document.add_text(f.source, &doc.source);
+    document.add_text(f.hash, &doc.hash);
+    document.add_text(f.rules_version, &report.rules_version);
     if let Some(t) = title(doc, report) {
-        common.add_text(f.title, t);
+        document.add_text(f.title, t);
     }
     if let Some(s) = &report.school {
-        common.add_text(f.school, s);
+        document.add_text(f.school, s);
     }
     if let Some(r) = &report.region {
-        common.add_text(f.region, r);
+        document.add_text(f.region, r);
     }
-    common.add_text(f.doc_type, report.doc_type.id());
+    document.add_text(f.doc_type, report.doc_type.id());
     let mut risks = report.risk_factors.clone();
     risks.sort_unstable();
     risks.dedup();
     for r in &risks {
-        common.add_text(f.risk, r.id());
+        document.add_text(f.risk, r.id());
     }
     let missing = report.missing();
     for e in &missing {
-        common.add_text(f.missing, e.id());
+        document.add_text(f.missing, e.id());
     }
-    common.add_bool(f.complete, report.cycle_complete);
+    document.add_bool(f.complete, report.cycle_complete);
     let years = year_range(report);
     if let Some((from, to)) = years {
-        common.add_u64(f.year_from, u64::from(from));
-        common.add_u64(f.year_to, u64::from(to));
+        document.add_u64(f.year_from, u64::from(from));
+        document.add_u64(f.year_to, u64::from(to));
     }
 
-    let mut document = common.clone();
     document.add_text(f.kind, KIND_DOCUMENT);
     document.add_text(f.body, doc.text());
     document.add_facet(
@@ -281,14 +283,15 @@ pub fn entries(f: &Fields, doc: &Document, report: &CheckReport) -> Vec<TantivyD
 
     let mut out = vec![document];
     for s in sections(doc, report) {
-        let mut entry = common.clone();
+        let mut entry = TantivyDocument::default();
         entry.add_text(f.kind, KIND_SECTION);
+        entry.add_text(f.source, &doc.source);
         entry.add_text(f.section_title, &s.title);
         entry.add_u64(f.section_block, u64::from(s.block));
         if let Some(r) = s.risk_factor {
             entry.add_text(f.section_risk, r.id());
         }
-        entry.add_text(f.body, &s.text);
+        entry.add_text(f.section_body, &s.text);
         out.push(entry);
     }
     out

@@ -10,8 +10,8 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhrasePrefixQuery, Query,
-    QueryParser, RangeQuery, Scorer, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery,
+    Scorer, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -32,12 +32,13 @@ const SNIPPET_BYTES: usize = 320;
 pub const MAX_LIMIT: usize = 1000;
 
 /// Field boosts: a word in the title or a section heading says more than one in the body.
-const BOOSTS: [(&str, f32); 5] = [
+const BOOSTS: [(&str, f32); 6] = [
     ("title", 3.0),
-    ("section_title", 2.0),
     ("school", 1.0),
     ("region", 1.0),
     ("body", 1.0),
+    ("section_title", 2.0),
+    ("section_body", 1.0),
 ];
 
 /// A search request. `SearchQuery::new("…")` gives the defaults.
@@ -181,11 +182,17 @@ pub struct FacetValue {
     pub count: u64,
 }
 
-pub(crate) fn query_parser(index: &Index, f: &Fields) -> QueryParser {
-    let mut parser = QueryParser::for_index(
-        index,
-        vec![f.title, f.section_title, f.school, f.region, f.body],
-    );
+/// Parsers for the two kinds of entries: documents (title, school, region, body) and
+/// sections (section title and text).
+pub(crate) fn query_parsers(index: &Index, f: &Fields) -> (QueryParser, QueryParser) {
+    (
+        query_parser(index, vec![f.title, f.school, f.region, f.body]),
+        query_parser(index, vec![f.section_title, f.section_body]),
+    )
+}
+
+fn query_parser(index: &Index, fields: Vec<tantivy::schema::Field>) -> QueryParser {
+    let mut parser = QueryParser::for_index(index, fields);
     let schema = index.schema();
     for (name, boost) in BOOSTS {
         if let Ok(field) = schema.get_field(name) {
@@ -196,10 +203,10 @@ pub(crate) fn query_parser(index: &Index, f: &Fields) -> QueryParser {
 }
 
 pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
-    let (reader, f, parser) = archive.parts();
+    let (reader, f, parser, section_parser) = archive.parts();
     let searcher = reader.searcher();
     let limit = q.limit.clamp(1, MAX_LIMIT);
-    let text = TextQuery::parse(parser, f.body, &q.text);
+    let text = TextQuery::parse(&searcher, parser, f.body, &q.text)?;
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (
@@ -247,48 +254,63 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
     }
     top_docs.truncate(limit);
 
-    let snippets = match (&text, q.snippets) {
-        (Some(t), true) => Some(Snippeter::new(&searcher, t.base.as_ref(), f.body)?),
-        _ => None,
-    };
-
     let mut hits = Vec::with_capacity(top_docs.len());
     for (score, address) in top_docs {
         let doc: TantivyDocument = searcher.doc(address).map_err(index_err)?;
         hits.push((hit_from(f, &doc, score), doc));
     }
-    let sections = match (&text, q.snippets) {
-        (Some(t), true) => {
-            let sources: Vec<&str> = hits.iter().map(|(h, _)| h.source.as_str()).collect();
-            best_sections(&searcher, f, t.base.as_ref(), &sources)?
+    let text = match (text, q.snippets) {
+        (Some(t), true) => t,
+        _ => {
+            return Ok(finish(
+                hits.into_iter().map(|(h, _)| h).collect(),
+                total,
+                facet_counts,
+            ));
         }
-        _ => HashMap::new(),
     };
-    let mut hits: Vec<Hit> = hits
+    let section_text = TextQuery::parse(&searcher, section_parser, f.section_body, &q.text)?;
+    let sources: Vec<&str> = hits.iter().map(|(h, _)| h.source.as_str()).collect();
+    let sections = match &section_text {
+        Some(t) => best_sections(&searcher, f, t.base.as_ref(), &sources)?,
+        None => HashMap::new(),
+    };
+    let section_snippets = match &section_text {
+        Some(t) => Some(Snippeter::new(&searcher, t.base.as_ref(), f.section_body)?),
+        None => None,
+    };
+    let document_snippets = Snippeter::new(&searcher, text.base.as_ref(), f.body)?;
+    let hits = hits
         .into_iter()
         .map(|(mut hit, doc)| {
-            if q.snippets {
-                let (section, body) = match sections.get(&hit.source) {
-                    Some((s, body)) => (Some(s.clone()), body.clone()),
-                    None => (None, stored_str(&doc, f.body).unwrap_or_default()),
-                };
-                hit.section = section;
-                hit.snippet = make_snippet(snippets.as_ref(), &body);
+            match sections.get(&hit.source) {
+                Some((section, body)) => {
+                    hit.section = Some(section.clone());
+                    hit.snippet = make_snippet(section_snippets.as_ref(), body);
+                }
+                None => {
+                    let body = stored_str(&doc, f.body).unwrap_or_default();
+                    hit.snippet = make_snippet(Some(&document_snippets), &body);
+                }
             }
             hit
         })
         .collect();
+    Ok(finish(hits, total, facet_counts))
+}
+
+fn finish(mut hits: Vec<Hit>, total: usize, facets: Option<FacetCounts>) -> SearchResults {
     // Equal scores are ordered by source so output never depends on segment layout.
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| a.source.cmp(&b.source))
     });
-    Ok(SearchResults {
+    SearchResults {
         total: total as u64,
         hits,
-        facets: facet_counts,
-    })
+        facets,
+    }
 }
 
 /// How many top documents get the proximity bonus; below that the order is plain BM25.
@@ -307,15 +329,20 @@ struct TextQuery {
 
 impl TextQuery {
     /// `None` when the text is blank (match everything).
-    fn parse(parser: &QueryParser, body: tantivy::schema::Field, text: &str) -> Option<TextQuery> {
+    fn parse(
+        searcher: &Searcher,
+        parser: &QueryParser,
+        body: tantivy::schema::Field,
+        text: &str,
+    ) -> Result<Option<TextQuery>> {
         let prepared = prepare_query_text(text);
         if prepared.trim().is_empty() {
-            return None;
+            return Ok(None);
         }
         // Lenient: a stray quote or bracket must not turn a search into an error.
         let base = parser.parse_query_lenient(&prepared).0;
         if !is_plain(text) {
-            return Some(TextQuery { base, phrase: None });
+            return Ok(Some(TextQuery { base, phrase: None }));
         }
         let words = prepared.split_whitespace().count();
         let phrase = (words >= 2).then(|| {
@@ -323,8 +350,8 @@ impl TextQuery {
                 .parse_query_lenient(&format!("body:\"{}\"~{PHRASE_SLOP}", prepared.trim()))
                 .0
         });
-        let base = with_derived_forms(base, &prepared, body);
-        Some(TextQuery { base, phrase })
+        let base = with_derived_forms(searcher, base, &prepared, body)?;
+        Ok(Some(TextQuery { base, phrase }))
     }
 }
 
@@ -386,46 +413,82 @@ fn is_plain(text: &str) -> bool {
 /// Stems at least this long (in letters) also match words they begin: «профориентац» finds
 /// «профориентационная работа». Shorter stems would match too much («школ» → «школьный»).
 const MIN_PREFIX_STEM_CHARS: usize = 6;
-/// Bound on the words one stem expands to.
-const MAX_PREFIX_EXPANSIONS: u32 = 50;
-/// Constant score of a derived-form match; an exact form also gets its BM25 score.
-const DERIVED_FORM_BOOST: f32 = 1.0;
+/// Bound on the derived words one stem expands to.
+const MAX_DERIVED_FORMS: usize = 20;
+/// Weight of a derived form relative to the word itself.
+const DERIVED_FORM_BOOST: f32 = 0.5;
 
-/// Add the derived-form clause to a plain-words query. The Snowball stemmer strips endings but
-/// does not relate a noun to its adjective, which matters for Russian programme vocabulary.
+/// Add derived forms to a plain-words query. The Snowball stemmer strips endings but does not
+/// relate a noun to its adjective («профориентация» / «профориентационная»), which matters for
+/// Russian programme vocabulary. Indexed words that start with a long stem are added as
+/// ordinary, down-weighted terms (BM25-scored and highlighted like the rest); stems without
+/// such words add nothing.
 fn with_derived_forms(
+    searcher: &Searcher,
     base: Box<dyn Query>,
     prepared: &str,
-    body: tantivy::schema::Field,
-) -> Box<dyn Query> {
+    field: tantivy::schema::Field,
+) -> Result<Box<dyn Query>> {
     let mut stems = analyzer::terms(prepared);
     stems.sort_unstable();
     stems.dedup();
-    let prefixes: Vec<(Occur, Box<dyn Query>)> = stems
+    let mut derived: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for stem in stems
         .iter()
-        .filter(|s| {
-            s.chars().count() >= MIN_PREFIX_STEM_CHARS && s.chars().all(char::is_alphanumeric)
-        })
-        .map(|s| {
-            // With a single term this is a bounded term-range (prefix) query.
-            let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(body, s)]);
-            q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
-            (Occur::Should, Box::new(q) as Box<dyn Query>)
-        })
-        .collect();
-    if prefixes.is_empty() {
-        return base;
+        .filter(|s| s.chars().count() >= MIN_PREFIX_STEM_CHARS)
+    {
+        for word in words_with_prefix(searcher, field, stem)? {
+            derived.push((
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &word),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ));
+        }
     }
-    Box::new(BooleanQuery::new(vec![
+    if derived.is_empty() {
+        return Ok(base);
+    }
+    Ok(Box::new(BooleanQuery::new(vec![
         (Occur::Should, base),
         (
             Occur::Should,
             Box::new(BoostQuery::new(
-                Box::new(BooleanQuery::new(prefixes)),
+                Box::new(BooleanQuery::new(derived)),
                 DERIVED_FORM_BOOST,
             )),
         ),
-    ]))
+    ])))
+}
+
+/// Indexed terms of `field` that start with `stem` and are longer, sorted, at most
+/// `MAX_DERIVED_FORMS`.
+fn words_with_prefix(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    stem: &str,
+) -> Result<Vec<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field).map_err(index_err)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .gt(stem.as_bytes())
+            .into_stream()
+            .map_err(crate::error::Error::Io)?;
+        while stream.advance() && out.len() < MAX_DERIVED_FORMS {
+            let key = stream.key();
+            if !key.starts_with(stem.as_bytes()) {
+                break;
+            }
+            if let Ok(word) = std::str::from_utf8(key) {
+                out.insert(word.to_string());
+            }
+        }
+    }
+    Ok(out.into_iter().take(MAX_DERIVED_FORMS).collect())
 }
 
 /// «SWOT-анализ» → «SWOT анализ»: a hyphen inside a word would make the parser demand the
@@ -446,7 +509,8 @@ fn split_hyphens(word: &str) -> String {
 }
 
 /// Field names a user may target with `field:word`.
-const QUERY_FIELDS: [&str; 5] = ["title", "section_title", "school", "region", "body"];
+/// Only document-entry fields: a section field here would let section entries into the ranking.
+const QUERY_FIELDS: [&str; 4] = ["title", "school", "region", "body"];
 
 /// Translate Russian operators (И, ИЛИ, НЕ as whole upper-case words) into the query grammar's
 /// AND, OR, NOT, and neutralise colons that do not follow a field name («цель: рост» is text).
@@ -554,7 +618,10 @@ fn best_sections(
         };
         out.insert(
             source,
-            (section, stored_str(&doc, f.body).unwrap_or_default()),
+            (
+                section,
+                stored_str(&doc, f.section_body).unwrap_or_default(),
+            ),
         );
     }
     Ok(out)
@@ -655,7 +722,7 @@ fn make_snippet(snippeter: Option<&Snippeter>, body: &str) -> Snippet {
 }
 
 /// Passages longer than this are cut to a window around the first matched word.
-const MAX_PASSAGE_BYTES: usize = 4096;
+const MAX_PASSAGE_BYTES: usize = 1200;
 
 /// Snippets without stemming whole documents: tantivy's generator analyzes every word it is
 /// given, so it only sees the paragraph where the query's stems occur most. Snowball Russian
