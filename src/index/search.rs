@@ -725,26 +725,32 @@ fn make_snippet(snippeter: Option<&Snippeter>, body: &str) -> Snippet {
 const MAX_PASSAGE_BYTES: usize = 1200;
 
 /// Snippets without stemming whole documents: tantivy's generator analyzes every word it is
-/// given, so it only sees the paragraph where the query's stems occur most. Snowball Russian
+/// given, so it only sees the paragraph where the query's stems weigh most. Snowball Russian
 /// stems are prefixes of the lower-cased, ё-folded word, so a plain text scan finds them.
 struct Snippeter {
     generator: SnippetGenerator,
-    stems: Vec<String>,
+    /// Query stems of the field with their weight: rare words count more, as in tantivy's
+    /// own fragment scoring.
+    stems: Vec<(String, f32)>,
 }
 
 impl Snippeter {
     fn new(searcher: &Searcher, query: &dyn Query, body: tantivy::schema::Field) -> Result<Self> {
         let mut generator = SnippetGenerator::create(searcher, query, body).map_err(index_err)?;
         generator.set_max_num_chars(SNIPPET_BYTES);
-        let mut stems = Vec::new();
+        let mut terms: Vec<Term> = Vec::new();
         query.query_terms(&mut |term, _| {
-            if term.field() == body
-                && let Some(s) = term.value().as_str()
-                && !stems.iter().any(|x: &String| x == s)
-            {
-                stems.push(s.to_string());
+            if term.field() == body && !terms.contains(term) {
+                terms.push(term.clone());
             }
         });
+        let mut stems = Vec::with_capacity(terms.len());
+        for term in terms {
+            if let Some(s) = term.value().as_str() {
+                let df = searcher.doc_freq(&term).map_err(index_err)?;
+                stems.push((s.to_string(), 1.0 / (1.0 + df as f32)));
+            }
+        }
         Ok(Snippeter { generator, stems })
     }
 
@@ -758,28 +764,29 @@ impl Snippeter {
     }
 }
 
-/// The paragraph (line) of `body` with the most distinct stems at word starts, cut to a window
-/// around the first one when long.
-fn best_passage<'a>(body: &'a str, stems: &[String]) -> Option<&'a str> {
-    let mut best: Option<(usize, &str, usize)> = None;
+/// The paragraph (line) of `body` whose distinct stems at word starts weigh most (the first
+/// such line on ties), cut to a window around the first stem when long.
+fn best_passage<'a>(body: &'a str, stems: &[(String, f32)]) -> Option<&'a str> {
+    let mut best: Option<(f32, &str, usize)> = None;
     for line in body.lines() {
         if line.trim().is_empty() {
             continue;
         }
         let folded = analyzer::fold_yo(&line.to_lowercase());
-        let mut count = 0;
+        let (mut weight, mut found) = (0.0, 0);
         let mut first = usize::MAX;
-        for stem in stems {
+        for (stem, w) in stems {
             if let Some(pos) = word_prefix_position(&folded, stem) {
-                count += 1;
+                weight += w;
+                found += 1;
                 first = first.min(pos);
             }
         }
-        if count > best.map_or(0, |(c, _, _)| c) {
+        if found > 0 && best.is_none_or(|(b, _, _)| weight > b) {
             // Lower-casing keeps byte offsets for Cyrillic and Latin; otherwise start at 0.
             let first = if folded.len() == line.len() { first } else { 0 };
-            best = Some((count, line, first));
-            if count == stems.len() {
+            best = Some((weight, line, first));
+            if found == stems.len() {
                 break;
             }
         }
@@ -975,8 +982,8 @@ mod tests {
     }
 
     #[test]
-    fn passage_is_the_line_with_most_stems_at_word_starts() {
-        let stems = vec!["родительск".to_string(), "клуб".to_string()];
+    fn passage_is_the_line_whose_stems_weigh_most() {
+        let stems = vec![("родительск".to_string(), 0.1), ("клуб".to_string(), 0.2)];
         let body =
             "Пример: клубника.\nРодительский совет.\nРабота Родительского клуба «Ёлочка».\nКлуб.";
         assert_eq!(
@@ -985,6 +992,16 @@ mod tests {
         );
         // «клубника» starts with the stem and counts; «суперклуб» does not.
         assert_eq!(best_passage("суперклуб", &stems), None);
+        // A rare word outweighs a common one.
+        let weighted = vec![
+            ("педагог".to_string(), 0.01),
+            ("наставничеств".to_string(), 0.5),
+        ];
+        let text = "Педагогов 19.\nСистема наставничества.";
+        assert_eq!(
+            best_passage(text, &weighted),
+            Some("Система наставничества.")
+        );
         assert_eq!(best_passage("", &stems), None);
         assert_eq!(
             word_prefix_position("ёж и клуб", "клуб"),
