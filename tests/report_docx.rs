@@ -61,8 +61,16 @@ fn check_package(bytes: &[u8]) -> String {
         }
         names.push(name);
     }
-    for required in ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml"] {
-        assert!(names.iter().any(|n| n == required), "missing part {required}");
+    for required in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/document.xml",
+        "word/styles.xml",
+    ] {
+        assert!(
+            names.iter().any(|n| n == required),
+            "missing part {required}"
+        );
     }
     document_text
 }
@@ -103,10 +111,23 @@ fn libreoffice_opens_the_docx() {
     }
     let dir = tempfile::tempdir().unwrap();
     let docx = dir.path().join("report.docx");
-    std::fs::write(&docx, render(&fixture("medium_term.json"), ReportFormat::Docx).unwrap()).unwrap();
-    let profile = format!("-env:UserInstallation=file://{}/profile", dir.path().display());
+    std::fs::write(
+        &docx,
+        render(&fixture("medium_term.json"), ReportFormat::Docx).unwrap(),
+    )
+    .unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
     let status = Command::new("soffice")
-        .args([profile.as_str(), "--headless", "--convert-to", "txt:Text", "--outdir"])
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "txt:Text",
+            "--outdir",
+        ])
         .arg(dir.path())
         .arg(&docx)
         .output()

@@ -148,7 +148,11 @@ impl Observer for Progress {
             } else {
                 "неполный цикл"
             };
-            let note = if skipped { " (без изменений)" } else { "" };
+            let note = if skipped {
+                " (без изменений)"
+            } else {
+                ""
+            };
             self.line(format!("{}: {verdict}{note}", row.source));
         }
         if let Some(bar) = &self.bar {

@@ -81,15 +81,16 @@ impl ReviewResult {
 /// What a worker sends to the writer.
 enum Done {
     /// Checked or failed now; `files` are (path relative to `out`, bytes).
-    Fresh {
-        idx: usize,
-        entry: Option<Entry>,
-        row: SummaryRow,
-        files: Vec<(String, Vec<u8>)>,
-        checked: Option<Box<(Document, CheckReport)>>,
-    },
+    Fresh { idx: usize, done: Box<Fresh> },
     /// Unchanged since the manifest entry.
-    Skipped { idx: usize, entry: Entry },
+    Skipped { idx: usize, entry: Box<Entry> },
+}
+
+struct Fresh {
+    entry: Option<Entry>,
+    row: SummaryRow,
+    files: Vec<(String, Vec<u8>)>,
+    checked: Option<(Document, CheckReport)>,
 }
 
 /// Context shared by the workers.
@@ -162,11 +163,13 @@ pub fn review_with(
         let stems = &stems;
         scope.spawn(move || {
             pool.install(|| {
-                (0..found.len()).into_par_iter().for_each_with(tx, |tx, idx| {
-                    let done = process(ctx, idx, &found[idx], &stems[idx]);
-                    // The writer only stops receiving after a write error; nothing to do then.
-                    let _ = tx.send(done);
-                });
+                (0..found.len())
+                    .into_par_iter()
+                    .for_each_with(tx, |tx, idx| {
+                        let done = process(ctx, idx, &found[idx], &stems[idx]);
+                        // The writer only stops receiving after a write error; nothing to do then.
+                        let _ = tx.send(done);
+                    });
             });
         });
         for done in rx {
@@ -178,15 +181,15 @@ pub fn review_with(
                     skipped += 1;
                     observer.finished(&entry.row, true);
                     rows[idx] = Some(entry.row.clone());
-                    entries[idx] = Some(entry);
+                    entries[idx] = Some(*entry);
                 }
-                Done::Fresh {
-                    idx,
-                    entry,
-                    row,
-                    files,
-                    checked,
-                } => {
+                Done::Fresh { idx, done } => {
+                    let Fresh {
+                        entry,
+                        row,
+                        files,
+                        checked,
+                    } = *done;
                     let written = files
                         .iter()
                         .try_for_each(|(rel, bytes)| write_atomic_rel(out, rel, bytes))
@@ -240,10 +243,12 @@ fn process(ctx: &Ctx, idx: usize, source: &Source, stem: &str) -> Done {
         Err(e) => {
             return Done::Fresh {
                 idx,
-                entry: None,
-                row: SummaryRow::failed(&source.display, &e),
-                files: Vec::new(),
-                checked: None,
+                done: Box::new(Fresh {
+                    entry: None,
+                    row: SummaryRow::failed(&source.display, &e),
+                    files: Vec::new(),
+                    checked: None,
+                }),
             };
         }
     };
@@ -254,10 +259,17 @@ fn process(ctx: &Ctx, idx: usize, source: &Source, stem: &str) -> Done {
         .map(|f| format!("{REPORTS_DIR}/{stem}.{}", f.extension()))
         .collect();
     if let Some(prev) = ctx.prior.get(&source.display) {
-        if reusable(prev, &hash, &opts.rules.version, &ctx.formats, &outputs, &opts.out) {
+        if reusable(
+            prev,
+            &hash,
+            &opts.rules.version,
+            &ctx.formats,
+            &outputs,
+            &opts.out,
+        ) {
             return Done::Skipped {
                 idx,
-                entry: prev.clone(),
+                entry: Box::new(prev.clone()),
             };
         }
     }
@@ -284,7 +296,7 @@ fn process(ctx: &Ctx, idx: usize, source: &Source, stem: &str) -> Done {
     let (row, files, checked) = match outcome {
         Ok((doc, report, files)) => {
             let row = SummaryRow::checked(&report, outputs.clone());
-            let checked = ctx.want_documents.then(|| Box::new((doc, report)));
+            let checked = ctx.want_documents.then_some((doc, report));
             (row, files, checked)
         }
         Err(e) => (SummaryRow::failed(&source.display, &e), Vec::new(), None),
@@ -300,10 +312,12 @@ fn process(ctx: &Ctx, idx: usize, source: &Source, stem: &str) -> Done {
     };
     Done::Fresh {
         idx,
-        entry: Some(entry),
-        row,
-        files,
-        checked,
+        done: Box::new(Fresh {
+            entry: Some(entry),
+            row,
+            files,
+            checked,
+        }),
     }
 }
 
@@ -392,6 +406,7 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.persist(dir.join(name)).map_err(|e| Error::Io(e.error))?;
+    tmp.persist(dir.join(name))
+        .map_err(|e| Error::Io(e.error))?;
     Ok(())
 }

@@ -72,7 +72,15 @@ pub fn discover(
             } else {
                 format!("{}/", shown.trim_end_matches('/'))
             };
-            walk(input, "", &prefix, exclude.as_deref(), limits, &mut found, &mut failed);
+            walk(
+                input,
+                "",
+                &prefix,
+                exclude.as_deref(),
+                limits,
+                &mut found,
+                &mut failed,
+            );
         } else {
             let name = file_name_of(input);
             add_file(input, shown, name, limits, &mut found, &mut failed);
@@ -207,7 +215,10 @@ fn list_zip(path: &Path, limits: &Limits) -> Result<Vec<(usize, String)>> {
 fn decode_entry_name(raw: &[u8]) -> String {
     let name = match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::IBM866.decode_without_bom_handling(raw).0.into_owned(),
+        Err(_) => encoding_rs::IBM866
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned(),
     };
     name.replace('\\', "/")
 }
@@ -299,7 +310,8 @@ mod tests {
     fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, data) in entries {
-            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
             w.write_all(data).unwrap();
         }
         w.finish().unwrap().into_inner()
@@ -316,7 +328,11 @@ mod tests {
         std::fs::write(root.join(".hidden.pdf"), b"x").unwrap();
         std::fs::write(
             root.join("up.zip"),
-            zip_with(&[("dir/ш.txt", b"text"), ("__MACOSX/._x.txt", b""), ("img.png", b"")]),
+            zip_with(&[
+                ("dir/ш.txt", b"text"),
+                ("__MACOSX/._x.txt", b""),
+                ("img.png", b""),
+            ]),
         )
         .unwrap();
         let (found, failed) = discover(&[root.to_path_buf()], None, &Limits::default());

@@ -39,7 +39,10 @@ pub fn render(r: &CheckReport) -> Result<Vec<u8>> {
         );
 
     doc = doc
-        .add_paragraph(heading(1, &format!("Экспертное заключение: {}", file_name(&r.source))))
+        .add_paragraph(heading(
+            1,
+            &format!("Экспертное заключение: {}", file_name(&r.source)),
+        ))
         .add_paragraph(para(&r.source).color("5F6B7A"));
     doc = doc.add_table(meta_table(r));
 
@@ -49,7 +52,10 @@ pub fn render(r: &CheckReport) -> Result<Vec<u8>> {
     );
     if !r.sections.is_empty() {
         let done = r.sections.iter().filter(|s| s.cycle_complete).count();
-        verdict.push_str(&format!("; разделов с полным циклом: {done} из {}", r.sections.len()));
+        verdict.push_str(&format!(
+            "; разделов с полным циклом: {done} из {}",
+            r.sections.len()
+        ));
     }
     doc = doc.add_paragraph(
         Paragraph::new().add_run(
@@ -62,10 +68,20 @@ pub fn render(r: &CheckReport) -> Result<Vec<u8>> {
     );
     let chain: Vec<String> = Element::ALL
         .into_iter()
-        .map(|e| format!("{} ({})", element_short_ru(e), presence_of(&r.elements, e).label_ru()))
+        .map(|e| {
+            format!(
+                "{} ({})",
+                element_short_ru(e),
+                presence_of(&r.elements, e).label_ru()
+            )
+        })
         .collect();
     doc = doc
-        .add_paragraph(para(&format!("{} → {}", chain.join(" → "), element_short_ru(Element::Goal))))
+        .add_paragraph(para(&format!(
+            "{} → {}",
+            chain.join(" → "),
+            element_short_ru(Element::Goal)
+        )))
         .add_paragraph(heading(2, "Оценка элементов цикла"))
         .add_table(verdict_table(&r.elements));
 
@@ -73,18 +89,31 @@ pub fn render(r: &CheckReport) -> Result<Vec<u8>> {
     for e in Element::ALL {
         doc = doc.add_paragraph(heading(
             3,
-            &format!("{} — {}", e.label_ru(), presence_of(&r.elements, e).label_ru()),
+            &format!(
+                "{} — {}",
+                e.label_ru(),
+                presence_of(&r.elements, e).label_ru()
+            ),
         ));
-        match r.elements.iter().find(|v| v.element == e).filter(|v| !v.evidence.is_empty()) {
+        match r
+            .elements
+            .iter()
+            .find(|v| v.element == e)
+            .filter(|v| !v.evidence.is_empty())
+        {
             None => doc = doc.add_paragraph(para("Подтверждающих фрагментов не найдено.")),
             Some(v) => {
                 for ev in &v.evidence {
                     doc = doc
                         .add_paragraph(para(&format!("«{}»", ev.quote)).style("Quote"))
                         .add_paragraph(
-                            para(&format!("{}; правило {}", evidence_location_ru(ev), ev.rule))
-                                .size(20)
-                                .color("5F6B7A"),
+                            para(&format!(
+                                "{}; правило {}",
+                                evidence_location_ru(ev),
+                                ev.rule
+                            ))
+                            .size(20)
+                            .color("5F6B7A"),
                         );
                 }
             }
@@ -104,7 +133,9 @@ pub fn render(r: &CheckReport) -> Result<Vec<u8>> {
                 cycle_verdict_ru(s.cycle_complete, &s.elements),
                 location_ru(&s.location)
             ));
-            doc = doc.add_paragraph(para(&line)).add_table(verdict_table(&s.elements));
+            doc = doc
+                .add_paragraph(para(&line))
+                .add_table(verdict_table(&s.elements));
         }
     }
 
@@ -118,7 +149,12 @@ pub fn render(r: &CheckReport) -> Result<Vec<u8>> {
     for s in &r.sections {
         for v in s.elements.iter().filter(|v| !v.presence.is_present()) {
             if let Some(rec) = recommendation_ru(v) {
-                recs.push(format!("Раздел «{}». {}: {}", s.title, v.element.label_ru(), rec));
+                recs.push(format!(
+                    "Раздел «{}». {}: {}",
+                    s.title,
+                    v.element.label_ru(),
+                    rec
+                ));
             }
         }
     }
@@ -253,16 +289,32 @@ fn meta_table(r: &CheckReport) -> Table {
     let years = years_ru(r.year_from, r.year_to);
     rows.push(row(
         "Период реализации",
-        if years.is_empty() { "не указан" } else { &years },
+        if years.is_empty() {
+            "не указан"
+        } else {
+            &years
+        },
     ));
     let risks: Vec<&str> = r.risk_factors.iter().map(|f| f.label_ru()).collect();
     rows.push(row(
         "Факторы риска",
-        &if risks.is_empty() { "не указаны".to_string() } else { risks.join("\n") },
+        &if risks.is_empty() {
+            "не указаны".to_string()
+        } else {
+            risks.join("\n")
+        },
     ));
-    let pages = r.pages.map(|p| format!(", страниц: {p}")).unwrap_or_default();
-    rows.push(row("Файл", &format!("{}{pages}", r.format.as_str().to_uppercase())));
-    Table::new(rows).set_grid(w.to_vec()).width(TEXT_WIDTH, WidthType::Dxa)
+    let pages = r
+        .pages
+        .map(|p| format!(", страниц: {p}"))
+        .unwrap_or_default();
+    rows.push(row(
+        "Файл",
+        &format!("{}{pages}", r.format.as_str().to_uppercase()),
+    ));
+    Table::new(rows)
+        .set_grid(w.to_vec())
+        .width(TEXT_WIDTH, WidthType::Dxa)
 }
 
 fn verdict_table(verdicts: &[ElementVerdict]) -> Table {
@@ -287,7 +339,9 @@ fn verdict_table(verdicts: &[ElementVerdict]) -> Table {
             cell(&rec, w[3]),
         ]));
     }
-    Table::new(rows).set_grid(w.to_vec()).width(TEXT_WIDTH, WidthType::Dxa)
+    Table::new(rows)
+        .set_grid(w.to_vec())
+        .width(TEXT_WIDTH, WidthType::Dxa)
 }
 
 fn roadmap_table(r: &CheckReport) -> Table {
@@ -309,5 +363,7 @@ fn roadmap_table(r: &CheckReport) -> Table {
             cell(&opt(&row.indicator), w[4]),
         ]));
     }
-    Table::new(rows).set_grid(w.to_vec()).width(TEXT_WIDTH, WidthType::Dxa)
+    Table::new(rows)
+        .set_grid(w.to_vec())
+        .width(TEXT_WIDTH, WidthType::Dxa)
 }

@@ -62,7 +62,10 @@ pub(crate) fn presence_class(p: Presence) -> &'static str {
 
 /// Render the report of one document.
 pub fn render(r: &CheckReport) -> String {
-    let title = format!("Экспертное заключение: {}", clean_text(file_name(&r.source)));
+    let title = format!(
+        "Экспертное заключение: {}",
+        clean_text(file_name(&r.source))
+    );
     let page = html! {
         (DOCTYPE)
         html lang="ru" {
@@ -141,8 +144,15 @@ fn meta_table(r: &CheckReport) -> Markup {
 }
 
 fn banner(r: &CheckReport) -> Markup {
-    let class = if r.cycle_complete { "banner complete" } else { "banner incomplete" };
-    let mut text = format!("Управленческий цикл: {}", cycle_verdict_ru(r.cycle_complete, &r.elements));
+    let class = if r.cycle_complete {
+        "banner complete"
+    } else {
+        "banner incomplete"
+    };
+    let mut text = format!(
+        "Управленческий цикл: {}",
+        cycle_verdict_ru(r.cycle_complete, &r.elements)
+    );
     if !r.sections.is_empty() {
         let done = r.sections.iter().filter(|s| s.cycle_complete).count();
         text.push_str(&format!(
@@ -305,12 +315,17 @@ fn recommendations(r: &CheckReport) -> Markup {
         .elements
         .iter()
         .filter(|v| !v.presence.is_present())
-        .filter_map(|v| recommendation_ru(v).map(|rec| (None, format!("{}: {}", v.element.label_ru(), rec))))
+        .filter_map(|v| {
+            recommendation_ru(v).map(|rec| (None, format!("{}: {}", v.element.label_ru(), rec)))
+        })
         .collect();
     for s in &r.sections {
         for v in s.elements.iter().filter(|v| !v.presence.is_present()) {
             if let Some(rec) = recommendation_ru(v) {
-                items.push((Some(s.title.clone()), format!("{}: {}", v.element.label_ru(), rec)));
+                items.push((
+                    Some(s.title.clone()),
+                    format!("{}: {}", v.element.label_ru(), rec),
+                ));
             }
         }
     }
@@ -382,7 +397,10 @@ mod tests {
         assert!(html.contains("Раздел «2. Низкий уровень вовлеченности родителей»"));
         assert!(html.contains("Строк мероприятий: 3; без сроков: 1; без ответственного: 1."));
         assert!(html.contains("@page { size: A4"));
-        assert!(!html.contains("<link") && !html.contains("src=\"http"), "not self-contained");
+        assert!(
+            !html.contains("<link") && !html.contains("src=\"http"),
+            "not self-contained"
+        );
     }
 
     #[test]

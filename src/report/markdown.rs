@@ -34,7 +34,11 @@ pub fn escape(s: &str) -> String {
 pub fn render(r: &CheckReport) -> String {
     let mut md = String::new();
     // Writing into a String cannot fail; the results are ignored on purpose.
-    let _ = writeln!(md, "# Экспертное заключение: {}\n", escape(file_name(&r.source)));
+    let _ = writeln!(
+        md,
+        "# Экспертное заключение: {}\n",
+        escape(file_name(&r.source))
+    );
     let _ = writeln!(md, "Файл: {}\n", escape(&r.source));
     let _ = writeln!(md, "| Поле | Значение |\n|---|---|");
     if let Some(t) = &r.title {
@@ -43,7 +47,10 @@ pub fn render(r: &CheckReport) -> String {
     let _ = writeln!(
         md,
         "| Школа | {} |",
-        r.school.as_deref().map(escape).unwrap_or_else(|| "не определена".into())
+        r.school
+            .as_deref()
+            .map(escape)
+            .unwrap_or_else(|| "не определена".into())
     );
     if let Some(reg) = &r.region {
         let _ = writeln!(md, "| Регион | {} |", escape(reg));
@@ -53,13 +60,21 @@ pub fn render(r: &CheckReport) -> String {
     let _ = writeln!(
         md,
         "| Период реализации | {} |",
-        if years.is_empty() { "не указан".to_string() } else { years }
+        if years.is_empty() {
+            "не указан".to_string()
+        } else {
+            years
+        }
     );
     let risks: Vec<&str> = r.risk_factors.iter().map(|f| f.label_ru()).collect();
     let _ = writeln!(
         md,
         "| Факторы риска | {} |\n",
-        if risks.is_empty() { "не указаны".to_string() } else { risks.join("; ") }
+        if risks.is_empty() {
+            "не указаны".to_string()
+        } else {
+            risks.join("; ")
+        }
     );
 
     let _ = writeln!(
@@ -69,19 +84,44 @@ pub fn render(r: &CheckReport) -> String {
     );
     if !r.sections.is_empty() {
         let done = r.sections.iter().filter(|s| s.cycle_complete).count();
-        let _ = writeln!(md, "Разделов с полным циклом: {done} из {}.\n", r.sections.len());
+        let _ = writeln!(
+            md,
+            "Разделов с полным циклом: {done} из {}.\n",
+            r.sections.len()
+        );
     }
     let chain: Vec<String> = Element::ALL
         .into_iter()
-        .map(|e| format!("{} ({})", element_short_ru(e), presence_of(&r.elements, e).label_ru()))
+        .map(|e| {
+            format!(
+                "{} ({})",
+                element_short_ru(e),
+                presence_of(&r.elements, e).label_ru()
+            )
+        })
         .collect();
-    let _ = writeln!(md, "{} → {}\n", chain.join(" → "), element_short_ru(Element::Goal));
+    let _ = writeln!(
+        md,
+        "{} → {}\n",
+        chain.join(" → "),
+        element_short_ru(Element::Goal)
+    );
     verdict_table(&mut md, &r.elements);
 
     let _ = writeln!(md, "## Доказательства\n");
     for e in Element::ALL {
-        let _ = writeln!(md, "### {} — {}\n", e.label_ru(), presence_of(&r.elements, e).label_ru());
-        match r.elements.iter().find(|v| v.element == e).filter(|v| !v.evidence.is_empty()) {
+        let _ = writeln!(
+            md,
+            "### {} — {}\n",
+            e.label_ru(),
+            presence_of(&r.elements, e).label_ru()
+        );
+        match r
+            .elements
+            .iter()
+            .find(|v| v.element == e)
+            .filter(|v| !v.evidence.is_empty())
+        {
             None => {
                 let _ = writeln!(md, "Подтверждающих фрагментов не найдено.\n");
             }
@@ -139,7 +179,9 @@ pub fn render(r: &CheckReport) -> String {
         }
     }
     if !any {
-        md.push_str("Все элементы управленческого цикла присутствуют; рекомендаций по циклу нет.\n");
+        md.push_str(
+            "Все элементы управленческого цикла присутствуют; рекомендаций по циклу нет.\n",
+        );
     }
     md.push('\n');
 
@@ -148,8 +190,18 @@ pub fn render(r: &CheckReport) -> String {
         md.push_str("Замечаний нет.\n\n");
     } else {
         for w in &r.warnings {
-            let loc = w.location.as_ref().map(|l| format!(" — {}", location_ru(l))).unwrap_or_default();
-            let _ = writeln!(md, "- {}{} (`{}`)", escape(&w.message), loc, w.code.replace('`', "'"));
+            let loc = w
+                .location
+                .as_ref()
+                .map(|l| format!(" — {}", location_ru(l)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "- {}{} (`{}`)",
+                escape(&w.message),
+                loc,
+                w.code.replace('`', "'")
+            );
         }
         md.push('\n');
     }
@@ -161,7 +213,10 @@ pub fn render(r: &CheckReport) -> String {
             md,
             "Строк мероприятий: {total}; без сроков: {no_dates}; без ответственного: {no_resp}.\n"
         );
-        let _ = writeln!(md, "| № | Мероприятие | Сроки | Ответственный | Показатель |\n|---:|---|---|---|---|");
+        let _ = writeln!(
+            md,
+            "| № | Мероприятие | Сроки | Ответственный | Показатель |\n|---:|---|---|---|---|"
+        );
         let cell = |v: &Option<String>| v.as_deref().map(escape).unwrap_or_default();
         for (i, row) in r.roadmap_rows.iter().take(ROADMAP_ROWS_SHOWN).enumerate() {
             let _ = writeln!(
@@ -175,7 +230,10 @@ pub fn render(r: &CheckReport) -> String {
             );
         }
         if total > ROADMAP_ROWS_SHOWN {
-            let _ = writeln!(md, "\nПоказаны первые {ROADMAP_ROWS_SHOWN} строк из {total}.");
+            let _ = writeln!(
+                md,
+                "\nПоказаны первые {ROADMAP_ROWS_SHOWN} строк из {total}."
+            );
         }
         md.push('\n');
     }
@@ -189,14 +247,20 @@ pub fn render(r: &CheckReport) -> String {
 }
 
 fn verdict_table(md: &mut String, verdicts: &[ElementVerdict]) {
-    let _ = writeln!(md, "| Элемент | Оценка | Где найдено | Рекомендация |\n|---|---|---|---|");
+    let _ = writeln!(
+        md,
+        "| Элемент | Оценка | Где найдено | Рекомендация |\n|---|---|---|---|"
+    );
     for e in Element::ALL {
         let v = verdicts.iter().find(|v| v.element == e);
         let place = v
             .and_then(|v| v.evidence.first())
             .map(|ev| escape(&evidence_location_ru(ev)))
             .unwrap_or_else(|| "—".into());
-        let rec = v.and_then(recommendation_ru).map(|r| escape(&r)).unwrap_or_default();
+        let rec = v
+            .and_then(recommendation_ru)
+            .map(|r| escape(&r))
+            .unwrap_or_default();
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
@@ -216,7 +280,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_table_breakers() {
-        assert_eq!(escape("a|b <x> [l](u)\nновая"), "a\\|b \\<x\\> \\[l\\](u) новая");
+        assert_eq!(
+            escape("a|b <x> [l](u)\nновая"),
+            "a\\|b \\<x\\> \\[l\\](u) новая"
+        );
         assert_eq!(escape("12. пункт - да"), "12\\. пункт - да");
         assert_eq!(escape("- пункт"), "\\- пункт");
     }

@@ -14,7 +14,9 @@ use std::str::FromStr;
 use crate::model::{CheckReport, Element, ElementVerdict, Evidence, Location, Presence};
 
 /// Per-document report formats, in the order they are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportFormat {
     Html,
@@ -79,8 +81,7 @@ pub fn render(report: &CheckReport, format: ReportFormat) -> crate::Result<Vec<u
 pub fn clean_text(s: &str) -> String {
     s.chars()
         .filter(|&c| {
-            matches!(c, '\t' | '\n')
-                || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+            matches!(c, '\t' | '\n') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
         })
         .collect()
 }
@@ -117,7 +118,10 @@ pub fn evidence_location_ru(ev: &Evidence) -> String {
 
 /// Collapse whitespace (including newlines) to single spaces and drop control characters.
 pub fn one_line(s: &str) -> String {
-    clean_text(s).split_whitespace().collect::<Vec<_>>().join(" ")
+    clean_text(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Short label for the cycle diagram.

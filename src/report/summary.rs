@@ -161,7 +161,10 @@ pub struct Totals {
 pub fn totals(rows: &[SummaryRow]) -> Totals {
     Totals {
         documents: rows.len(),
-        complete: rows.iter().filter(|r| r.cycle_complete == Some(true)).count(),
+        complete: rows
+            .iter()
+            .filter(|r| r.cycle_complete == Some(true))
+            .count(),
         incomplete: rows.iter().filter(|r| r.is_incomplete()).count(),
         failed: rows.iter().filter(|r| r.is_failed()).count(),
     }
@@ -228,7 +231,9 @@ pub fn csv(rows: &[SummaryRow]) -> Result<Vec<u8>> {
                 status_ru(row).to_string(),
                 row.error_code.clone().unwrap_or_default(),
                 row.error_message.clone().unwrap_or_default(),
-                row.doc_type.map(|d| d.label_ru().to_string()).unwrap_or_default(),
+                row.doc_type
+                    .map(|d| d.label_ru().to_string())
+                    .unwrap_or_default(),
                 row.school.clone().unwrap_or_default(),
                 row.region.clone().unwrap_or_default(),
                 years_ru(row.year_from, row.year_to),
@@ -248,9 +253,14 @@ pub fn csv(rows: &[SummaryRow]) -> Result<Vec<u8>> {
                     None => String::new(),
                 },
                 sections,
-                if row.is_failed() { String::new() } else { row.warnings.to_string() },
+                if row.is_failed() {
+                    String::new()
+                } else {
+                    row.warnings.to_string()
+                },
             ];
-            w.write_record(record.iter().map(|f| clean_text(f))).map_err(fail)?;
+            w.write_record(record.iter().map(|f| clean_text(f)))
+                .map_err(fail)?;
         }
         w.flush()?;
     }
@@ -280,7 +290,8 @@ pub struct MissingGroup {
 /// official order. For a medium-term programme the factor's own section is used.
 pub fn missing_by_risk_factor(rows: &[SummaryRow]) -> Vec<MissingGroup> {
     let checked: Vec<&SummaryRow> = rows.iter().filter(|r| !r.is_failed()).collect();
-    let count = |docs: &[&SummaryRow], pick: &dyn Fn(&SummaryRow) -> &BTreeMap<Element, Presence>| {
+    let count = |docs: &[&SummaryRow],
+                 pick: &dyn Fn(&SummaryRow) -> &BTreeMap<Element, Presence>| {
         let mut missing = [0usize; 5];
         for d in docs {
             let els = pick(d);
@@ -509,10 +520,16 @@ mod tests {
     fn rows() -> Vec<SummaryRow> {
         vec![
             SummaryRow::checked(&fixtures::complete(), vec!["reports/a.pdf.html".into()]),
-            SummaryRow::failed("uploads/broken \"x\";y.docx", &Error::Corrupt("нет word/document.xml".into())),
+            SummaryRow::failed(
+                "uploads/broken \"x\";y.docx",
+                &Error::Corrupt("нет word/document.xml".into()),
+            ),
             SummaryRow::checked(
                 &fixtures::medium_term(),
-                vec!["reports/Школа №5.docx.html".into(), "reports/Школа №5.docx.json".into()],
+                vec![
+                    "reports/Школа №5.docx.html".into(),
+                    "reports/Школа №5.docx.json".into(),
+                ],
             ),
         ]
     }
@@ -525,11 +542,16 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(lines.len(), 5, "{text}"); // header, 3 rows, trailing empty
         assert!(lines[0].starts_with("Файл;Статус;Код ошибки;Сообщение;"));
-        assert!(lines[2].starts_with("\"uploads/broken \"\"x\"\";y.docx\";ошибка;corrupt;файл повреждён"));
+        assert!(
+            lines[2]
+                .starts_with("\"uploads/broken \"\"x\"\";y.docx\";ошибка;corrupt;файл повреждён")
+        );
         assert!(lines[3].contains(";Среднесрочная программа;"));
         assert!(lines[3].contains(";есть;есть;слабо;есть;нет;нет;1 из 2;2"));
         // parse back: every row has the header's field count
-        let mut rdr = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.as_bytes());
         for rec in rdr.records() {
             assert_eq!(rec.unwrap().len(), CSV_HEADER.len());
         }
@@ -575,7 +597,9 @@ mod tests {
         assert!(html.contains("<b>1</b>полный цикл"));
         assert!(html.contains("<b>1</b>ошибки чтения"));
         assert_eq!(html.matches("<tr>").count(), 4);
-        assert!(html.contains("href=\"reports/%D0%A8%D0%BA%D0%BE%D0%BB%D0%B0%20%E2%84%965.docx.html\""));
+        assert!(
+            html.contains("href=\"reports/%D0%A8%D0%BA%D0%BE%D0%BB%D0%B0%20%E2%84%965.docx.html\"")
+        );
         assert!(html.contains("corrupt: файл повреждён"));
         assert!(html.contains("class=\"chart\""));
         assert!(!html.contains("<script>alert"));
