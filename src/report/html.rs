@@ -166,7 +166,7 @@ fn banner(r: &CheckReport) -> Markup {
 /// Geometry of the ring: five nodes on a circle, starting at the top, clockwise.
 fn node_centre(i: usize) -> (f64, f64) {
     let angle = (-90.0 + 72.0 * i as f64).to_radians();
-    (270.0 + 125.0 * angle.cos(), 175.0 + 125.0 * angle.sin())
+    (270.0 + 125.0 * angle.cos(), 182.0 + 125.0 * angle.sin())
 }
 
 const NODE_R: f64 = 50.0;
@@ -196,7 +196,7 @@ pub(crate) fn cycle_svg(verdicts: &[ElementVerdict], complete: bool) -> Markup {
         })
         .collect();
     html! {
-        svg.cycle xmlns="http://www.w3.org/2000/svg" viewBox="0 0 540 350" role="img" aria-label=(label) {
+        svg.cycle xmlns="http://www.w3.org/2000/svg" viewBox="0 0 540 365" role="img" aria-label=(label) {
             defs {
                 marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse" {
                     path d="M 0 0 L 10 5 L 0 10 z" fill="#607080" {}
@@ -205,10 +205,10 @@ pub(crate) fn cycle_svg(verdicts: &[ElementVerdict], complete: bool) -> Markup {
             @for (x1, y1, x2, y2) in &arrows {
                 line x1=(x1) y1=(y1) x2=(x2) y2=(y2) stroke="#607080" stroke-width="2.5" marker-end="url(#arrow)" {}
             }
-            text x="270" y="170" text-anchor="middle" font-size="15" font-weight="700" fill=(if complete { "#2e7d32" } else { "#c62828" }) {
+            text x="270" y="177" text-anchor="middle" font-size="15" font-weight="700" fill=(if complete { "#2e7d32" } else { "#c62828" }) {
                 @if complete { "Цикл полный" } @else { "Цикл неполный" }
             }
-            text x="270" y="190" text-anchor="middle" font-size="12" fill="#5f6b7a" {
+            text x="270" y="197" text-anchor="middle" font-size="12" fill="#5f6b7a" {
                 (Element::ALL.iter().filter(|e| presence_of(verdicts, **e).is_present()).count()) " из 5 элементов"
             }
             @for (i, e) in Element::ALL.into_iter().enumerate() {

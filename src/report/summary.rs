@@ -392,11 +392,13 @@ body { max-width: 1400px; }
 .counts { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0 20px; }
 .count { border: 1px solid var(--line); border-radius: 6px; padding: 10px 16px; min-width: 150px; }
 .count b { display: block; font-size: 26px; }
-table.sortable th { cursor: pointer; user-select: none; white-space: nowrap; }
+table.sortable th { cursor: pointer; user-select: none; font-size: 13px; }
 table.sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.sortable th[aria-sort=descending]::after { content: " ▼"; }
 table.sortable td { font-size: 13px; }
-td.src { word-break: break-all; min-width: 200px; }
+td.src { overflow-wrap: anywhere; min-width: 180px; max-width: 320px; }
+td.errmsg { color: #444; font-size: 13px; }
+.tablewrap { overflow-x: auto; }
 .chart { display: block; width: 100%; max-width: 820px; height: auto; }
 @media print { table.sortable th::after { content: none; } }
 "#;
@@ -432,7 +434,7 @@ pub fn index_html(rows: &[SummaryRow]) -> String {
                 }
                 h2 { "Документы" }
                 p.muted.noprint { "Щёлкните заголовок столбца, чтобы отсортировать." }
-                table.sortable {
+                div.tablewrap { table.sortable {
                     thead {
                         tr {
                             th { "Файл" } th { "Итог" } th { "Тип" } th { "Школа" } th { "Период" }
@@ -443,7 +445,7 @@ pub fn index_html(rows: &[SummaryRow]) -> String {
                     tbody {
                         @for row in rows { (index_row(row)) }
                     }
-                }
+                } }
                 script { (PreEscaped(SORT_JS)) }
             }
         }
@@ -460,27 +462,29 @@ fn index_row(row: &SummaryRow) -> Markup {
     html! {
         tr {
             td.src { (clean_text(&row.source)) }
-            td class=(status_class) {
-                (status_ru(row))
-                @if let (Some(code), Some(msg)) = (&row.error_code, &row.error_message) {
-                    br; span.muted title=(clean_text(msg)) { (code) ": " (clean_text(msg)) }
+            td class=(status_class) { (status_ru(row)) }
+            @if row.is_failed() {
+                // The message spans the verdict columns, which a failed file does not have.
+                td.errmsg colspan="10" {
+                    (row.error_code.as_deref().unwrap_or("")) ": " (clean_text(row.error_message.as_deref().unwrap_or("")))
                 }
-            }
-            td { @if let Some(d) = row.doc_type { (d.label_ru()) } }
-            td { @if let Some(s) = &row.school { (clean_text(s)) } }
-            td data-sort=(row.year_from.map(|y| y.to_string()).unwrap_or_default()) { (years_ru(row.year_from, row.year_to)) }
-            @for e in Element::ALL {
-                @match row.elements.get(&e) {
-                    Some(p) => td class=(presence_class(*p)) data-sort=(presence_rank(*p)) { (p.label_ru()) },
-                    None => td {},
+            } @else {
+                td { @if let Some(d) = row.doc_type { (d.label_ru()) } }
+                td { @if let Some(s) = &row.school { (clean_text(s)) } }
+                td data-sort=(row.year_from.map(|y| y.to_string()).unwrap_or_default()) { (years_ru(row.year_from, row.year_to)) }
+                @for e in Element::ALL {
+                    @match row.elements.get(&e) {
+                        Some(p) => td class=(presence_class(*p)) data-sort=(presence_rank(*p)) { (p.label_ru()) },
+                        None => td {},
+                    }
                 }
-            }
-            td data-sort=(row.sections.len()) {
-                @if !row.sections.is_empty() {
-                    (row.sections.iter().filter(|s| s.cycle_complete).count()) " из " (row.sections.len())
+                td data-sort=(row.sections.len()) {
+                    @if !row.sections.is_empty() {
+                        (row.sections.iter().filter(|s| s.cycle_complete).count()) " из " (row.sections.len())
+                    }
                 }
+                td.num { (row.warnings) }
             }
-            td.num { @if !row.is_failed() { (row.warnings) } }
             td {
                 @for (i, rep) in row.reports.iter().enumerate() {
                     @if i > 0 { " " }
