@@ -1,2 +1,0 @@
-//! Batch pipeline: sources (files, folders, zip) → parallel extract+check → one ordered writer
-//! (issue #7).
