@@ -202,7 +202,7 @@ mod tests {
             "Программа_развития_2024"
         );
         assert_eq!(download_stem("\"';.pdf"), "otchet");
-        assert_eq!(ascii_fallback("Программа_1"), "_________1");
+        assert_eq!(ascii_fallback("Программа_1.docx"), "__________1.docx");
     }
 
     #[test]
