@@ -251,3 +251,127 @@ fn script_file_name_is_data_not_markup() {
     assert_eq!(source, Some("<script>.docx"), "{v}");
     server.assert_alive();
 }
+
+// ---- These need the checker (issue 6) --------------------------------------------------------
+
+#[test]
+fn uploaded_programme_gets_a_verdict_with_evidence_and_downloads() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let server = ServerProcess::start(&["--data-dir", data_dir]);
+    let text = serve_support::FULL_CYCLE.join("\n\n");
+    let r = server.check("Программа развития.txt", text.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let report = r.json();
+    assert_eq!(report["source"], "Программа развития.txt");
+    assert_eq!(report["cycle_complete"], true, "{report:#}");
+    let elements = report["elements"].as_array().expect("elements");
+    assert_eq!(elements.len(), 5);
+    for v in elements {
+        assert_eq!(v["presence"], "present", "{v}");
+        let quote = v["evidence"][0]["quote"].as_str().expect("evidence quote");
+        assert!(text.contains(quote), "quote not from the document: {quote}");
+    }
+    let hash = report["hash"].as_str().expect("hash").to_string();
+
+    // Nothing but the report JSON is written, and only into the data dir.
+    let stored: Vec<_> = walk(data.path());
+    assert_eq!(stored, [format!("reports/{hash}.json")]);
+
+    let json = server.get(&format!("/api/report/{hash}.json"));
+    assert_eq!(json.status, 200);
+    assert_eq!(json.json(), report);
+    let disposition = json.header("Content-Disposition").unwrap_or_default();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+
+    let docx = server.get(&format!("/api/report/{hash}.docx"));
+    assert_eq!(docx.status, 200, "{}", docx.text());
+    assert!(docx.body.starts_with(b"PK\x03\x04"));
+    assert!(
+        docx.header("Content-Disposition")
+            .unwrap_or_default()
+            .starts_with("attachment;")
+    );
+
+    let html = server.get(&format!("/api/report/{hash}.html"));
+    assert_eq!(html.status, 200, "{}", html.text());
+    assert!(
+        html.header("Content-Type")
+            .unwrap_or_default()
+            .starts_with("text/html")
+    );
+    let csp = html.header("Content-Security-Policy").unwrap_or_default();
+    assert!(
+        csp.contains("sandbox") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert!(html.text().contains("Программа развития.txt"));
+}
+
+#[test]
+fn missing_monitoring_is_reported_with_a_recommendation() {
+    let server = ServerProcess::start(&[]);
+    let without: Vec<&str> = serve_support::FULL_CYCLE
+        .iter()
+        .copied()
+        .filter(|p| !p.starts_with("Мониторинг"))
+        .collect();
+    let r = server.check("без мониторинга.txt", without.join("\n\n").as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let report = r.json();
+    assert_eq!(report["cycle_complete"], false);
+    let monitoring = report["elements"]
+        .as_array()
+        .and_then(|a| a.iter().find(|v| v["element"] == "monitoring"))
+        .cloned()
+        .expect("monitoring verdict");
+    assert_ne!(monitoring["presence"], "present", "{monitoring}");
+    assert!(is_russian(
+        monitoring["recommendation"].as_str().unwrap_or_default()
+    ));
+}
+
+#[test]
+fn script_name_is_escaped_in_the_html_report() {
+    let server = ServerProcess::start(&[]);
+    let r = server.check(
+        "<script>.txt",
+        serve_support::FULL_CYCLE.join("\n\n").as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let hash = r.json()["hash"].as_str().unwrap().to_string();
+    let html = server.get(&format!("/api/report/{hash}.html")).text();
+    assert!(
+        html.contains("&lt;script&gt;.txt"),
+        "name not shown escaped"
+    );
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "markup from the file name"
+    );
+    let download = server.get(&format!("/api/report/{hash}.html?download=1"));
+    let disposition = download.header("Content-Disposition").unwrap_or_default();
+    assert!(
+        disposition.starts_with("attachment; filename=\"script_otchet.html\""),
+        "{disposition}"
+    );
+}
+
+fn walk(root: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}

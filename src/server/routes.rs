@@ -381,7 +381,7 @@ fn download(req: &Request, state: &State) -> Response {
         Err(e) => return e.response(None),
     };
     let attachment = req.param("download").is_some() || ext != "html";
-    let name = format!("{}_otchet.{ext}", upload::download_stem(&report.source));
+    let name = format!("{}_отчёт.{ext}", upload::download_stem(&report.source));
     let disposition = if attachment {
         format!(
             "attachment; filename=\"{}\"; filename*=UTF-8''{}",

@@ -62,7 +62,7 @@ pub fn download_stem(name: &str) -> String {
     }
     let out = out.trim_matches('_').to_string();
     if out.is_empty() {
-        "otchet".to_string()
+        "документ".to_string()
     } else {
         out
     }
@@ -201,7 +201,7 @@ mod tests {
             download_stem("Программа развития 2024.pdf"),
             "Программа_развития_2024"
         );
-        assert_eq!(download_stem("\"';.pdf"), "otchet");
+        assert_eq!(download_stem("\"';.pdf"), "документ");
         assert_eq!(ascii_fallback("Программа_1.docx"), "__________1.docx");
     }
 
