@@ -353,7 +353,9 @@ fn script_name_is_escaped_in_the_html_report() {
     let download = server.get(&format!("/api/report/{hash}.html?download=1"));
     let disposition = download.header("Content-Disposition").unwrap_or_default();
     assert!(
-        disposition.starts_with("attachment; filename=\"script_otchet.html\""),
+        disposition.starts_with(
+            "attachment; filename=\"script______.html\"; filename*=UTF-8''script_%D0%BE%D1%82%D1%87%D1%91%D1%82.html"
+        ),
         "{disposition}"
     );
 }
