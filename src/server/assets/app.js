@@ -154,7 +154,7 @@ function reportCard(name, report) {
     ),
     chips,
     missing.length && !complete
-      ? el("p", { class: "missing" }, "Не хватает: " + missing.map(([, l]) => l.toLowerCase()).join(", "))
+      ? el("p", { class: "missing" }, "Не хватает: " + missing.map(([id, l]) => l.toLowerCase() + ((verdictOf(report, id) || {}).presence === "weak" ? " (выражено слабо)" : "")).join(", "))
       : null,
     el(
       "p",
