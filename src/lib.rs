@@ -14,6 +14,7 @@ pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod structure;
 pub mod text;
 

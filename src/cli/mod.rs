@@ -7,6 +7,7 @@ mod index;
 mod review;
 mod rules;
 mod search;
+mod serve;
 mod worker;
 
 use std::process::ExitCode;
@@ -40,6 +41,8 @@ enum Command {
     Search(search::SearchArgs),
     /// Проверить правила (rules/*.toml)
     Rules(rules::RulesArgs),
+    /// Веб-страница для проверки документов и поиска по архиву
+    Serve(serve::ServeArgs),
     /// Internal: parse PDFs in an isolated child process.
     #[command(name = "__pdf-worker", hide = true)]
     PdfWorker(worker::WorkerArgs),
@@ -55,6 +58,7 @@ pub fn run() -> ExitCode {
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
         Command::Rules(a) => rules::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::PdfWorker(a) => worker::run(a),
     };
     match result {
