@@ -110,6 +110,8 @@ pub struct Interpreter<'a> {
     pub warnings: BTreeSet<String>,
     /// Number of glyphs that had no Unicode mapping.
     pub unmapped: usize,
+    /// Pages whose content exceeded the decompression limit (skipped).
+    pub oversized_pages: usize,
 }
 
 struct PageRun<'p> {
@@ -130,6 +132,7 @@ impl<'a> Interpreter<'a> {
             fonts_by_id: HashMap::new(),
             warnings: BTreeSet::new(),
             unmapped: 0,
+            oversized_pages: 0,
         }
     }
 
@@ -161,9 +164,13 @@ impl<'a> Interpreter<'a> {
         let resources = page
             .and_then(|p| inherited(doc, p, b"Resources"))
             .and_then(|o| o.as_dict().ok());
-        let bytes = doc
-            .get_page_content_with_limit(page_id, self.max_stream)
-            .unwrap_or_default();
+        let bytes = match doc.get_page_content_with_limit(page_id, self.max_stream) {
+            Ok(b) => b,
+            Err(_) => {
+                self.oversized_pages += 1;
+                Vec::new()
+            }
+        };
         let gs = GraphicsState {
             ctm: shift.then(&rot),
             font: None,

@@ -65,6 +65,10 @@ pub fn parse(bytes: &[u8], limits: &Limits, ocr: bool) -> Result<Document> {
     }
     let pages = pdf.get_pages();
     if pages.is_empty() {
+        if pdf.trailer.get(b"Encrypt").is_ok() {
+            // The page tree could not be decrypted: the password is not empty after all.
+            return Err(Error::Encrypted(String::new()));
+        }
         return Err(Error::Corrupt("в PDF нет страниц".into()));
     }
     if pages.len() > limits.max_pages as usize {
@@ -116,6 +120,17 @@ pub fn parse(bytes: &[u8], limits: &Limits, ocr: bool) -> Result<Document> {
     };
     let page_numbers: Vec<u32> = pages.keys().copied().collect();
 
+    if interp.oversized_pages > 0 {
+        if text_chars == 0 {
+            return Err(Error::TooLarge(
+                "распакованное содержимое страницы больше допустимого".into(),
+            ));
+        }
+        doc.warnings.push(format!(
+            "страниц пропущено из-за предела распаковки: {}",
+            interp.oversized_pages
+        ));
+    }
     let mostly_scanned = scanned_pages.len() * 2 > pages.len();
     let mut recognised = std::collections::BTreeMap::new();
     if mostly_scanned || text_chars == 0 {
@@ -204,7 +219,8 @@ fn to_blocks(item: Item, page: u32, body_size: f64) -> Vec<Block> {
         ItemKind::Text(paragraphs) => paragraphs
             .into_iter()
             .map(|(text, size)| {
-                let short = text.chars().count() < 200;
+                // Headings are short and do not end like a sentence.
+                let short = text.chars().count() < 150 && !text.ends_with(['.', ';', ',']);
                 if short && size >= 1.2 * body_size {
                     let level = if size >= 1.6 * body_size { 1 } else { 2 };
                     return Block::Heading {
