@@ -45,6 +45,8 @@ pub struct Font {
     default_width: f64,
     /// Composite fonts: codespace ranges (lo, hi, byte length).
     codespace: Vec<(u32, u32, u8)>,
+    /// Composite fonts without ToUnicode: CID → text through the embedded TrueType cmap.
+    gid_text: HashMap<u32, String>,
     /// Type3: FontMatrix x scale (glyph space → text space).
     width_scale: f64,
 }
@@ -74,10 +76,11 @@ impl Font {
             cid_widths: HashMap::new(),
             default_width: 1000.0,
             codespace: Vec::new(),
+            gid_text: HashMap::new(),
             width_scale: 0.001,
         };
         match kind {
-            FontKind::Composite => font.load_composite(doc, dict),
+            FontKind::Composite => font.load_composite(doc, dict, max_stream),
             FontKind::Simple | FontKind::Type3 => {
                 font.load_simple(doc, dict, &base_font, max_stream)
             }
@@ -161,8 +164,12 @@ impl Font {
             }
         }
         for (code, glyph) in &differences {
-            if let Some(slot) = self.simple_text.get_mut(*code as usize) {
-                *slot = glyph_to_unicode(glyph).unwrap_or_default();
+            // An unknown glyph name keeps the base encoding's character, as poppler does.
+            if let (Some(slot), Some(text)) = (
+                self.simple_text.get_mut(*code as usize),
+                glyph_to_unicode(glyph),
+            ) {
+                *slot = text;
             }
         }
         if self.kind == FontKind::Type3 && self.to_unicode.is_none() {
@@ -218,7 +225,7 @@ impl Font {
         }
     }
 
-    fn load_composite(&mut self, doc: &Document, dict: &Dictionary) {
+    fn load_composite(&mut self, doc: &Document, dict: &Dictionary, max_stream: usize) {
         let descendant = match deref(doc, dict.get(b"DescendantFonts").ok()) {
             Some(Object::Array(a)) => a.first().and_then(|o| deref(doc, Some(o))),
             _ => None,
@@ -252,7 +259,12 @@ impl Font {
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| vec![(0, 0xFFFF, 2)]);
         }
-        self.missing_unicode = self.to_unicode.is_none();
+        if self.to_unicode.is_none() {
+            if let Some(desc) = descendant {
+                self.gid_text = truetype_gid_text(doc, desc, max_stream);
+            }
+        }
+        self.missing_unicode = self.to_unicode.is_none() && self.gid_text.is_empty();
     }
 
     /// Split `bytes` into glyphs and call `f` for each.
@@ -289,11 +301,10 @@ impl Font {
                         .copied()
                         .unwrap_or(self.default_width)
                         * 0.001;
-                    let text = self
-                        .to_unicode
-                        .as_mut()
-                        .and_then(|t| t.get(code, len as u8))
-                        .unwrap_or("");
+                    let text = match self.to_unicode.as_mut() {
+                        Some(t) => t.get(code, len as u8).unwrap_or(""),
+                        None => self.gid_text.get(&code).map_or("", String::as_str),
+                    };
                     f(DecodedGlyph {
                         text,
                         width,
@@ -372,6 +383,60 @@ fn builtin_type1_encoding(
         };
         if let (Ok(code), Some(name)) = (code.parse::<u8>(), name.strip_prefix('/')) {
             out.push((code, name.to_string()));
+        }
+    }
+    out
+}
+
+/// CID → text for an embedded TrueType CID font: CIDToGIDMap, then the font's Unicode cmap
+/// reversed (glyph → first code point that maps to it). This is how poppler recovers text
+/// from Identity-H fonts that lack a ToUnicode CMap.
+fn truetype_gid_text(doc: &Document, desc: &Dictionary, max_stream: usize) -> HashMap<u32, String> {
+    let mut out = HashMap::new();
+    let Some(data) = descriptor(doc, desc)
+        .and_then(|d| deref(doc, d.get(b"FontFile2").ok()))
+        .and_then(|o| o.as_stream().ok())
+        .and_then(|s| s.decompressed_content_with_limit(max_stream).ok())
+    else {
+        return out;
+    };
+    let Ok(face) = ttf_parser::Face::parse(&data, 0) else {
+        return out;
+    };
+    let Some(cmap) = face.tables().cmap else {
+        return out;
+    };
+    let mut by_gid: HashMap<u16, char> = HashMap::new();
+    for sub in cmap.subtables {
+        if !sub.is_unicode() {
+            continue;
+        }
+        sub.codepoints(|cp| {
+            if let (Some(gid), Some(c)) = (sub.glyph_index(cp), char::from_u32(cp)) {
+                by_gid.entry(gid.0).or_insert(c);
+            }
+        });
+    }
+    if by_gid.is_empty() {
+        return out;
+    }
+    let cid_to_gid: Option<Vec<u8>> = match deref(doc, desc.get(b"CIDToGIDMap").ok()) {
+        Some(Object::Stream(s)) => s.decompressed_content_with_limit(1 << 20).ok(),
+        _ => None,
+    };
+    match cid_to_gid {
+        Some(map) => {
+            for (cid, pair) in map.chunks_exact(2).enumerate() {
+                let gid = u16::from_be_bytes([pair[0], pair[1]]);
+                if let Some(c) = by_gid.get(&gid) {
+                    out.insert(cid as u32, c.to_string());
+                }
+            }
+        }
+        None => {
+            for (gid, c) in by_gid {
+                out.insert(u32::from(gid), c.to_string());
+            }
         }
     }
     out
