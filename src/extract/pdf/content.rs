@@ -511,10 +511,23 @@ impl<'a> Interpreter<'a> {
                 y1,
                 size: glyph_size,
                 dir,
-                text: g.text.to_string(),
+                text: expand_ligature(g.text),
             });
         });
         self.unmapped += unmapped;
+    }
+}
+
+/// Typographic ligatures (U+FB00–FB06) become their letters so words match and search works.
+fn expand_ligature(text: &str) -> String {
+    match text {
+        "\u{FB00}" => "ff".into(),
+        "\u{FB01}" => "fi".into(),
+        "\u{FB02}" => "fl".into(),
+        "\u{FB03}" => "ffi".into(),
+        "\u{FB04}" => "ffl".into(),
+        "\u{FB05}" | "\u{FB06}" => "st".into(),
+        other => other.to_string(),
     }
 }
 

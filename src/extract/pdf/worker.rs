@@ -164,9 +164,8 @@ impl Worker {
         self.stdin.flush()
     }
 
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn kill(self) {
+        drop(self);
     }
 
     /// Collect a dead worker and describe how it ended.
@@ -183,6 +182,14 @@ impl Worker {
             .wait()
             .map(describe)
             .unwrap_or_else(|e| e.to_string())
+    }
+}
+
+impl Drop for Worker {
+    /// No zombies: a worker leaving the pool (or its thread ending) is killed and reaped.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
