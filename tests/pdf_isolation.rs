@@ -76,13 +76,13 @@ fn good_pdf() -> Vec<u8> {
 
 #[test]
 fn out_of_memory_in_worker_is_corrupt_and_caller_survives() {
-    // 600 MB of spaces compress to well under a megabyte; decompressing them cannot fit in
-    // a worker capped at 256 MB of address space, so the child aborts.
-    let bomb = pdf_with_content(vec![b' '; 600 * 1024 * 1024]);
+    // 320 MB of spaces compress to well under a megabyte; decompressing them cannot fit in
+    // a worker capped at 160 MB of address space, so the child aborts.
+    let bomb = pdf_with_content(vec![b' '; 320 * 1024 * 1024]);
     assert!(bomb.len() < 4 * 1024 * 1024);
     let mut opts = worker_opts();
     opts.limits.max_stream_bytes = 4 * 1024 * 1024 * 1024;
-    opts.limits.max_worker_memory_bytes = 256 * 1024 * 1024;
+    opts.limits.max_worker_memory_bytes = 160 * 1024 * 1024;
     let err = extract_bytes("bomb.pdf", &bomb, &opts).expect_err("bomb must fail");
     assert_eq!(err.code(), "corrupt", "{err}");
     assert!(
