@@ -1,0 +1,183 @@
+//! Every PDF of the shared real-world corpus (../shared/realfiles) through the worker process:
+//! text or a coded error within the time limit, the caller never crashes, outcomes match the
+//! manifest tags, and fidelity against the pdftotext references is high. Skips when the corpus
+//! is absent.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rayon::prelude::*;
+use shnor::extract::{Options, extract_bytes};
+
+/// Extracted full text, or (error code, Russian message).
+type Outcome = Result<String, (String, String)>;
+
+/// Regression floor for the median fidelity (measured: see docs/BENCHMARKS.md).
+const FIDELITY_FLOOR: f64 = 0.80;
+
+struct Entry {
+    file: String,
+    tags: Vec<String>,
+}
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realfiles");
+    dir.join("MANIFEST.tsv").exists().then_some(dir)
+}
+
+fn manifest(dir: &Path) -> Vec<Entry> {
+    let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).expect("manifest");
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols.get(1) == Some(&"pdf")).then(|| Entry {
+                file: cols[0].to_string(),
+                tags: cols
+                    .get(8)
+                    .map(|t| {
+                        t.split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn realfiles_pdf_outcomes_and_fidelity() {
+    let Some(dir) = corpus() else {
+        eprintln!("SKIP: ../shared/realfiles not found");
+        return;
+    };
+    let entries = manifest(&dir);
+    assert!(entries.len() > 50, "manifest lists {} PDFs", entries.len());
+    let mut opts = Options {
+        pdf_worker: Some(PathBuf::from(env!("CARGO_BIN_EXE_shnor"))),
+        ..Options::default()
+    };
+    opts.limits.timeout = Duration::from_secs(30);
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("pool");
+    let results: Vec<(String, Vec<String>, Outcome)> = pool.install(|| {
+        entries
+            .par_iter()
+            .map(|e| {
+                let bytes =
+                    std::fs::read(dir.join("files").join(&e.file)).expect("read corpus file");
+                let r = extract_bytes(&e.file, &bytes, &opts)
+                    .map(|d| d.full_text())
+                    .map_err(|err| (err.code().to_string(), err.message_ru()));
+                (e.file.clone(), e.tags.clone(), r)
+            })
+            .collect()
+    });
+
+    // Outcome table by tag.
+    let mut by_tag: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for (_, tags, r) in &results {
+        let outcome = match r {
+            Ok(t) if t.trim().is_empty() => "ok-empty".to_string(),
+            Ok(_) => "ok".to_string(),
+            Err((code, _)) => code.clone(),
+        };
+        for tag in tags.iter().map(String::as_str).chain(["(all)"]) {
+            *by_tag
+                .entry(tag.to_string())
+                .or_default()
+                .entry(outcome.clone())
+                .or_default() += 1;
+        }
+    }
+    println!("\n{:<20} outcomes", "tag");
+    for (tag, counts) in &by_tag {
+        let cells: Vec<String> = counts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!("{tag:<20} {}", cells.join(" "));
+    }
+
+    let mut wrong = Vec::new();
+    for (file, tags, r) in &results {
+        if let Err((code, msg)) = r {
+            assert!(!msg.is_empty(), "{file}: error without message");
+            println!("  {file}: {code}: {msg}");
+        }
+        let has = |t: &str| tags.iter().any(|x| x == t);
+        if has("user-password") && !matches!(r, Err((c, _)) if c == "encrypted") {
+            wrong.push(format!(
+                "{file}: needs a user password but gave {:?}",
+                short(r)
+            ));
+        }
+        if has("no-text")
+            && !has("user-password")
+            && !matches!(r, Err((c, _)) if c == "scanned" || c == "empty")
+        {
+            wrong.push(format!("{file}: has no text layer but gave {:?}", short(r)));
+        }
+    }
+
+    // Fidelity against pdftotext references.
+    let mut scores: Vec<(f64, String, String)> = Vec::new();
+    for (file, _, r) in &results {
+        let Ok(reference) = std::fs::read_to_string(dir.join("ref").join(format!("{file}.txt")))
+        else {
+            continue;
+        };
+        if reference.split_whitespace().count() < 5 {
+            continue;
+        }
+        let (score, reason) = match r {
+            Ok(text) => (
+                shnor::text::similarity(text, &reference),
+                "text".to_string(),
+            ),
+            Err((code, _)) => (0.0, format!("error {code}")),
+        };
+        scores.push((score, file.clone(), reason));
+    }
+    scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let median = scores[scores.len() / 2].0;
+    println!(
+        "\nfidelity vs pdftotext: {} files, median {median:.3}",
+        scores.len()
+    );
+    for (s, f, why) in scores
+        .iter()
+        .take(if std::env::var_os("PDF_ALL_SCORES").is_some() {
+            usize::MAX
+        } else {
+            5
+        })
+    {
+        println!("  worst: {s:.3} {f} ({why})");
+    }
+    assert!(
+        wrong.is_empty(),
+        "outcomes contradict the manifest:\n{}",
+        wrong.join("\n")
+    );
+    // Issue #4's bar is a median of 0.95; table linearisation and reading-order differences
+    // against pdftotext keep us below it for now. This floor catches regressions.
+    println!(
+        "bar 0.95: {}",
+        if median >= 0.95 { "met" } else { "NOT met" }
+    );
+    assert!(
+        median >= FIDELITY_FLOOR,
+        "median similarity {median:.3} < {FIDELITY_FLOOR}"
+    );
+}
+
+fn short(r: &Outcome) -> Result<String, String> {
+    match r {
+        Ok(t) => Ok(t.chars().take(60).collect()),
+        Err((c, _)) => Err(c.clone()),
+    }
+}
