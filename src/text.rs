@@ -47,6 +47,34 @@ fn ends_with_hyphenated_part(s: &str) -> bool {
     rev.next() == Some('-') && rev.next().is_some_and(char::is_alphabetic)
 }
 
+/// Character-level similarity of two texts in [0, 1] after collapsing whitespace:
+/// `1 - levenshtein(a, b) / max(len(a), len(b))`, counted in chars; 1.0 for equal texts.
+/// Uses a bit-parallel Levenshtein (Hyyrö, via rapidfuzz), fast enough for whole documents.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = collapse_whitespace(a).chars().collect();
+    let b: Vec<char> = collapse_whitespace(b).chars().collect();
+    let max_len = a.len().max(b.len());
+    if max_len == 0 {
+        return 1.0;
+    }
+    // The hint makes rapidfuzz search a Ukkonen band that doubles until it holds the answer,
+    // so similar texts cost O(n·d/64) instead of O(n²/64). The distance is at least the
+    // length difference, so the band starts there.
+    let hint = a.len().abs_diff(b.len()) + 64;
+    let args = rapidfuzz::distance::levenshtein::Args::default().score_hint(hint);
+    let dist = rapidfuzz::distance::levenshtein::distance_with_args(
+        a.iter().copied(),
+        b.iter().copied(),
+        &args,
+    );
+    1.0 - dist as f64 / max_len as f64
+}
+
+/// Every run of whitespace becomes one space; leading and trailing whitespace is dropped.
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_space = true;
@@ -69,7 +97,124 @@ fn collapse_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{collapse_whitespace, normalize, similarity};
+
+    fn naive_levenshtein(a: &[char], b: &[char]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                let subst = prev[j] + usize::from(ca != cb);
+                cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    fn naive_similarity(a: &str, b: &str) -> f64 {
+        let a: Vec<char> = collapse_whitespace(a).chars().collect();
+        let b: Vec<char> = collapse_whitespace(b).chars().collect();
+        let max_len = a.len().max(b.len());
+        if max_len == 0 {
+            return 1.0;
+        }
+        1.0 - naive_levenshtein(&a, &b) as f64 / max_len as f64
+    }
+
+    /// Small deterministic xorshift generator so the test needs no extra crate.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn text(&mut self, alphabet: &[char], max_len: u64) -> String {
+            let len = self.next() % (max_len + 1);
+            (0..len)
+                .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize])
+                .collect()
+        }
+    }
+
+    #[test]
+    fn similarity_matches_naive_levenshtein() {
+        let alphabet = ['а', 'б', 'ё', 'x', ' ', '\n', 'Я', '1'];
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..2000 {
+            // Lengths beyond 64 exercise the multi-word (blocked) bit-parallel path.
+            let a = rng.text(&alphabet, 150);
+            let b = if rng.next() % 3 == 0 {
+                let mut b = a.clone();
+                b.push_str(&rng.text(&alphabet, 5));
+                b
+            } else {
+                rng.text(&alphabet, 150)
+            };
+            let fast = similarity(&a, &b);
+            let slow = naive_similarity(&a, &b);
+            assert!(
+                (fast - slow).abs() < 1e-12,
+                "{a:?} vs {b:?}: {fast} != {slow}"
+            );
+        }
+    }
+
+    #[test]
+    fn similarity_matches_naive_levenshtein_on_long_similar_texts() {
+        // Long texts with a few edits take the banded path (band narrower than the text).
+        let alphabet = ['м', 'о', 'н', 'и', ' ', 'т', 'р', 'г'];
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for _ in 0..200 {
+            let a: Vec<char> = rng.text(&alphabet, 600).chars().collect();
+            let mut b = a.clone();
+            for _ in 0..(rng.next() % 80) {
+                let pos = (rng.next() % (b.len() as u64 + 1)) as usize;
+                let c = alphabet[(rng.next() % alphabet.len() as u64) as usize];
+                match rng.next() % 3 {
+                    0 => b.insert(pos, c),
+                    1 if pos < b.len() => {
+                        b.remove(pos);
+                    }
+                    _ if pos < b.len() => b[pos] = c,
+                    _ => b.push(c),
+                }
+            }
+            let (a, b): (String, String) = (a.into_iter().collect(), b.into_iter().collect());
+            let fast = similarity(&a, &b);
+            let slow = naive_similarity(&a, &b);
+            assert!((fast - slow).abs() < 1e-12, "{fast} != {slow}");
+        }
+    }
+
+    #[test]
+    fn similarity_basics() {
+        assert_eq!(similarity("", ""), 1.0);
+        assert_eq!(similarity("мониторинг", "мониторинг"), 1.0);
+        assert_eq!(similarity("а  б\n\nв ", " а б в"), 1.0);
+        assert_eq!(similarity("абвг", ""), 0.0);
+        assert!((similarity("кот", "кит") - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn similarity_is_fast_on_long_texts() {
+        // 150k characters with scattered edits: must finish in well under a second when
+        // bit-parallel (a quadratic algorithm would need ~2·10^10 steps). No timing asserted.
+        let base: String = "Цель программы — повышение качества образования. "
+            .repeat(3000)
+            .chars()
+            .take(150_000)
+            .collect();
+        let mut edited: Vec<char> = base.chars().collect();
+        for i in (0..edited.len()).step_by(97) {
+            edited[i] = 'ж';
+        }
+        let edited: String = edited.into_iter().collect();
+        let s = similarity(&base, &edited);
+        assert!(s > 0.98 && s < 1.0, "{s}");
+    }
 
     #[test]
     fn joins_line_break_hyphenation_and_unifies() {
