@@ -68,6 +68,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<u8> {
         jobs,
         rules,
         extract,
+        reuse: args.index.is_none(),
     };
     let mut progress = Progress::new(args.verbose);
     if let Some(dir) = &args.index {
