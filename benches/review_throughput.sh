@@ -2,14 +2,14 @@
 # Review throughput and memory: copies the sample documents to N files, runs
 # `shnor review` under /usr/bin/time -v, and prints docs/s and peak RSS for each N.
 # Usage: benches/review_throughput.sh [SAMPLES_DIR] [COUNTS...]   (default: corpus-samples/files 100 1000)
-# Needs a release build (cargo build --release); the script does not build.
+# Needs a release build (cargo build --release; BIN=path overrides); the script does not build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 samples="${1:-corpus-samples/files}"
 shift || true
 counts=("${@:-100 1000}")
 read -r -a counts <<<"${counts[*]}"
-bin=target/release/shnor
+bin="${BIN:-target/release/shnor}"
 jobs="${JOBS:-2}"
 formats="${FORMATS:-html,docx,json}"
 [ -x "$bin" ] || { echo "no $bin: run cargo build --release first" >&2; exit 2; }

@@ -42,6 +42,9 @@ pub struct ReviewArgs {
     /// Распознавать сканы (нужен установленный tesseract)
     #[arg(long)]
     ocr: bool,
+    /// Добавить проверенные документы в поисковый архив в этой папке
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
     /// Печатать строку о каждом документе
     #[arg(long, short = 'v')]
     verbose: bool,
@@ -65,10 +68,18 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<u8> {
         jobs,
         rules,
         extract,
+        reuse: args.index.is_none(),
     };
     let mut progress = Progress::new(args.verbose);
-    let result = pipeline::review(&opts, &mut progress)?;
+    if let Some(dir) = &args.index {
+        progress.archive = Some(shnor::index::Archive::open(dir)?);
+    }
+    let want_documents = progress.archive.is_some();
+    let result = pipeline::review_with(&opts, &mut progress, want_documents)?;
     progress.finish();
+    if let Some(archive) = progress.archive.as_mut() {
+        archive.commit()?;
+    }
     let t = result.totals;
     println!(
         "Документов: {}; полный цикл: {}; неполный цикл: {}; ошибки чтения: {}{}.",
@@ -92,6 +103,8 @@ struct Progress {
     bar: Option<ProgressBar>,
     verbose: bool,
     failures: usize,
+    /// The search archive fed with every checked document (`--index`).
+    archive: Option<shnor::index::Archive>,
 }
 
 impl Progress {
@@ -100,6 +113,7 @@ impl Progress {
             bar: None,
             verbose,
             failures: 0,
+            archive: None,
         }
     }
 
@@ -131,6 +145,17 @@ impl Observer for Progress {
         bar.set_style(style);
         bar.set_message("ошибок: 0");
         self.bar = Some(bar);
+    }
+
+    fn checked(
+        &mut self,
+        doc: &shnor::model::Document,
+        report: &shnor::model::CheckReport,
+    ) -> shnor::Result<()> {
+        match self.archive.as_mut() {
+            Some(archive) => archive.upsert(doc, report),
+            None => Ok(()),
+        }
     }
 
     fn finished(&mut self, row: &SummaryRow, skipped: bool) {

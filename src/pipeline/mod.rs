@@ -38,6 +38,9 @@ pub struct ReviewOptions {
     pub jobs: usize,
     pub rules: Rules,
     pub extract: extract::Options,
+    /// Reuse manifest entries of unchanged sources. Off when a sink outside the output folder
+    /// (the search archive) must see every document.
+    pub reuse: bool,
 }
 
 /// Receives progress on the writer thread (the caller's thread).
@@ -258,7 +261,7 @@ fn process(ctx: &Ctx, idx: usize, source: &Source, stem: &str) -> Done {
         .iter()
         .map(|f| format!("{REPORTS_DIR}/{stem}.{}", f.extension()))
         .collect();
-    if let Some(prev) = ctx.prior.get(&source.display) {
+    if let Some(prev) = ctx.prior.get(&source.display).filter(|_| opts.reuse) {
         if reusable(
             prev,
             &hash,
