@@ -29,7 +29,8 @@ try {
   // 1. A good document through the file picker.
   await page.setInputFiles("#file-input", goodFile);
   await page.waitForSelector("#results .card.done, #results .card.failed", { timeout: 60000 });
-  const card = page.locator("#results .card").first();
+  // Newer cards are prepended, so the first upload stays last.
+  const card = page.locator("#results .card").last();
   result.goodCardClass = await card.getAttribute("class");
   result.goodTitle = await card.locator("h2").textContent();
   if ((result.goodCardClass || "").includes("done")) {
