@@ -18,6 +18,9 @@ const STYLE_CSS: &str = include_str!("assets/style.css");
 
 /// The page may load only its own scripts and styles and frame only our own report pages.
 const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/// A rendered report is a document, never an application: no scripts at all, sandboxed even
+/// when opened on its own.
+const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 /// An API error: HTTP status, stable code, Russian message.
@@ -369,11 +372,18 @@ fn download(req: &Request, state: &State) -> Response {
         "json" => serde_json::to_vec_pretty(&report)
             .map(|b| (b, "application/json; charset=utf-8", API_CSP))
             .map_err(|_| ApiError::new(500, "internal", "не удалось сформировать отчёт")),
-        "html" | "docx" => Err(ApiError::new(
-            501,
-            "not_ready",
-            "этот формат отчёта ещё не подключён",
-        )),
+        "html" => crate::report::render(&report, crate::report::ReportFormat::Html)
+            .map(|b| (b, "text/html; charset=utf-8", REPORT_CSP))
+            .map_err(|e| ApiError::new(500, "internal", e.message_ru())),
+        "docx" => crate::report::render(&report, crate::report::ReportFormat::Docx)
+            .map(|b| {
+                (
+                    b,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    API_CSP,
+                )
+            })
+            .map_err(|e| ApiError::new(500, "internal", e.message_ru())),
         _ => return not_found(),
     };
     let (body, content_type, csp) = match rendered {
