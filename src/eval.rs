@@ -679,6 +679,35 @@ impl Queries {
     }
 }
 
+/// Index the labelled documents under `docs_dir` into a throw-away archive and score
+/// `queries` against it. Documents that fail extraction or checking are not indexed (their
+/// queries lose recall, which is the honest outcome).
+pub fn evaluate_search(
+    labels: &Labels,
+    docs_dir: &Path,
+    queries: &Queries,
+    opts: &Options,
+    rules: &Rules,
+) -> Result<SearchScores, Error> {
+    let tmp = tempfile::tempdir()?;
+    let mut archive = crate::index::Archive::open(tmp.path())?;
+    for d in &labels.documents {
+        let path = docs_dir.join(&d.file);
+        let Ok(doc) = extract::extract_file(&path, opts) else {
+            continue;
+        };
+        let Ok(report) = check_guarded(&path, &doc, rules) else {
+            continue;
+        };
+        archive.put(&doc, &report)?;
+    }
+    archive.commit()?;
+    let limit = RECALL_AT * 4;
+    Ok(search_metrics(queries, |q| {
+        archive.ranked_sources(q, limit).unwrap_or_default()
+    }))
+}
+
 /// How many top results count for recall.
 pub const RECALL_AT: usize = 5;
 

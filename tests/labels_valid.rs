@@ -22,42 +22,6 @@ fn load(dir: &Path) -> Labels {
     Labels::load(&dir.join("labels.json")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Paragraph and table-cell texts of the editable source, normalised like extracted text.
-/// Used only while an extractor for the delivered format is still a stub.
-fn source_paragraphs(dir: &Path, file: &str) -> Vec<String> {
-    let stem = Path::new(file)
-        .file_stem()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    let md = dir.join("src").join(format!("{stem}.md"));
-    let txt = dir.join("src").join(format!("{stem}.txt"));
-    let text = std::fs::read_to_string(&md)
-        .or_else(|_| std::fs::read_to_string(&txt))
-        .unwrap_or_else(|e| panic!("{stem}: no source: {e}"));
-    let mut pieces = Vec::new();
-    let mut para: Vec<String> = Vec::new();
-    let flush = |para: &mut Vec<String>, pieces: &mut Vec<String>| {
-        if !para.is_empty() {
-            pieces.push(normalize(&para.join("\n")));
-            para.clear();
-        }
-    };
-    for line in text.lines() {
-        let l = line.trim();
-        if l.starts_with('|') {
-            flush(&mut para, &mut pieces);
-            pieces.extend(l.trim_matches('|').split('|').map(|c| normalize(c.trim())));
-        } else if l.is_empty() {
-            flush(&mut para, &mut pieces);
-        } else {
-            para.push(l.trim_start_matches('#').trim().replace("**", ""));
-        }
-    }
-    flush(&mut para, &mut pieces);
-    pieces
-}
-
 #[test]
 fn labels_parse_and_are_consistent() {
     for dir in labelled_dirs() {
@@ -112,19 +76,12 @@ fn every_file_is_labelled_and_exists() {
 #[test]
 fn evidence_quotes_are_in_the_documents() {
     let opts = Options::default();
-    let mut fallback = Vec::new();
     let mut missing = Vec::new();
     for dir in labelled_dirs() {
         let labels = load(&dir);
         for d in &labels.documents {
             let paragraphs = match eval::extract_labelled(&dir, &d.file, &opts) {
                 Ok(doc) => eval::paragraph_texts(&doc),
-                // The extractor for this format is still the skeleton's stub: check against
-                // the source so the labels are validated meanwhile.
-                Err(e) if e.to_string().contains("ещё не реализовано") => {
-                    fallback.push(d.file.clone());
-                    source_paragraphs(&dir, &d.file)
-                }
                 Err(e) => panic!("{}: extraction failed: {e}", d.file),
             };
             for (el, quote) in &d.evidence {
@@ -135,12 +92,6 @@ fn evidence_quotes_are_in_the_documents() {
                 }
             }
         }
-    }
-    if !fallback.is_empty() {
-        eprintln!(
-            "note: extractor not implemented yet, quotes checked against sources for {}",
-            fallback.join(", ")
-        );
     }
     assert!(
         missing.is_empty(),

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use shnor::eval::{self, EvalReport, Labels, Queries, SearchScores};
+use shnor::eval::{self, EvalReport, Labels, Queries};
 use shnor::extract::Options;
 use shnor::rules::Rules;
 
@@ -53,7 +53,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     let opts = Options::isolated();
     let mut report = eval::evaluate(&labels, &docs, &opts, &rules);
     if let Some(q) = &queries {
-        report.search = Some(search_scores(q, &docs)?);
+        report.search = Some(
+            eval::evaluate_search(&labels, &docs, q, &opts, &rules)
+                .map_err(|e| anyhow::anyhow!(e.message_ru()))?,
+        );
     }
 
     let mut out = std::io::stdout().lock();
@@ -64,12 +67,6 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         print_table(&mut out, &report)?;
     }
     Ok(0)
-}
-
-/// Search quality needs the archive search (issue #8); until it is wired here the command says
-/// so instead of printing made-up figures. `eval::search_metrics` does the arithmetic.
-fn search_scores(_queries: &Queries, _docs: &std::path::Path) -> anyhow::Result<SearchScores> {
-    bail!("оценка поиска (--queries) станет доступна, когда будет подключён поисковый индекс")
 }
 
 fn print_table(out: &mut impl Write, r: &EvalReport) -> std::io::Result<()> {
