@@ -6,7 +6,7 @@ mod serve_support;
 use std::io::Write;
 use std::time::Duration;
 
-use serve_support::{ServerProcess, docx, parse_response, zip_bomb_docx};
+use serve_support::{ServerProcess, docx, encode, parse_response, zip_bomb_docx};
 
 fn is_russian(message: &str) -> bool {
     message
@@ -376,4 +376,201 @@ fn walk(root: &std::path::Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+const MENTORING_TXT: &str = "Антирисковая программа МБОУ «СОШ № 3» на 2024–2025 годы\n\n\
+Цель: к маю 2025 года снизить долю педагогов с профессиональными дефицитами до 10 %.\n\n\
+Мероприятия: наставничество для молодых педагогов, открытые уроки, взаимопосещения.\n";
+
+const PARENTS_TXT: &str = "Программа развития МБОУ «СОШ № 7» на 2023–2026 годы\n\n\
+Мероприятия: проведение родительского собрания по итогам четверти; создание родительского клуба; \
+наставничество.\n";
+
+/// Build an archive with `shnor index` over the given TXT documents; returns the temp dir
+/// (holding `docs/` and `idx/`).
+fn build_archive(docs: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("docs");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for (name, text) in docs {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    reindex(tmp.path());
+    tmp
+}
+
+fn reindex(root: &std::path::Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shnor"))
+        .args(["index", "docs", "--index", "idx"])
+        .current_dir(root)
+        .output()
+        .expect("run shnor index");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+fn sources(body: &serde_json::Value) -> Vec<String> {
+    body["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| {
+            let s = h["source"].as_str().unwrap_or_default();
+            s.rsplit('/').next().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
+fn facet_count(body: &serde_json::Value, facet: &str, id: &str) -> Option<u64> {
+    body["facets"][facet]
+        .as_array()?
+        .iter()
+        .find(|f| f["id"] == id)
+        .and_then(|f| f["count"].as_u64())
+}
+
+#[test]
+fn search_api_returns_hits_snippets_and_facets() {
+    let tmp = build_archive(&[
+        ("mentoring.txt", MENTORING_TXT),
+        ("parents.txt", PARENTS_TXT),
+    ]);
+    let idx = tmp.path().join("idx");
+    let server = ServerProcess::start(&["--index", idx.to_str().expect("utf-8 path")]);
+
+    // An inflected form finds both documents; the matched word is marked in the snippet.
+    let r = server.get(&format!("/api/search?q={}", encode("наставничеством")));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["total"], 2, "{body}");
+    let mut found = sources(&body);
+    found.sort();
+    assert_eq!(found, ["mentoring.txt", "parents.txt"]);
+    let mentoring = body["hits"]
+        .as_array()
+        .and_then(|h| {
+            h.iter().find(|h| {
+                h["source"]
+                    .as_str()
+                    .is_some_and(|s| s.ends_with("mentoring.txt"))
+            })
+        })
+        .expect("mentoring hit");
+    assert_eq!(mentoring["doc_type"], "antirisk_programme");
+    assert_eq!(mentoring["school"], "МБОУ «СОШ № 3»");
+    assert_eq!(mentoring["year_from"], 2024);
+    assert_eq!(mentoring["year_to"], 2025);
+    assert_eq!(mentoring["cycle_complete"], false);
+    let marked: Vec<&str> = mentoring["snippet"]
+        .as_array()
+        .expect("snippet parts")
+        .iter()
+        .filter(|p| p["mark"] == true)
+        .filter_map(|p| p["text"].as_str())
+        .collect();
+    assert_eq!(marked, ["наставничество"], "{}", mentoring["snippet"]);
+    let whole: String = mentoring["snippet"]
+        .as_array()
+        .expect("snippet parts")
+        .iter()
+        .filter_map(|p| p["text"].as_str())
+        .collect();
+    assert!(whole.contains("для молодых педагогов"), "{whole}");
+
+    // Facets count both documents, with Russian labels.
+    assert_eq!(facet_count(&body, "type", "antirisk_programme"), Some(1));
+    assert_eq!(facet_count(&body, "type", "development_programme"), Some(1));
+    assert_eq!(facet_count(&body, "complete", "false"), Some(2));
+    assert_eq!(facet_count(&body, "year", "2025"), Some(2));
+    assert_eq!(facet_count(&body, "year", "2026"), Some(1));
+    let type_label = body["facets"]["type"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == "antirisk_programme"))
+        .and_then(|f| f["label"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(type_label, "Антирисковая программа");
+
+    // Filters narrow the hits and the facets alike.
+    let r = server.get(&format!(
+        "/api/search?q={}&type=development_programme",
+        encode("наставничество")
+    ));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["total"], 1);
+    assert_eq!(sources(&body), ["parents.txt"]);
+    assert_eq!(facet_count(&body, "type", "antirisk_programme"), None);
+    let r = server.get("/api/search?year=2026");
+    assert_eq!(sources(&r.json()), ["parents.txt"], "{}", r.text());
+    let r = server.get("/api/search?risk=low_teacher_competence&complete=false");
+    assert_eq!(sources(&r.json()), ["mentoring.txt"], "{}", r.text());
+    let r = server.get("/api/search?limit=1");
+    let body = r.json();
+    assert_eq!((body["total"].as_u64(), sources(&body).len()), (Some(2), 1));
+
+    // A new document indexed while the server runs is found without a restart.
+    std::fs::write(
+        tmp.path().join("docs/tree.txt"),
+        "Концепция развития школы\n\nНовогодняя ёлка для учеников и шахматный турнир.\n",
+    )
+    .expect("write");
+    assert_eq!(
+        server
+            .get(&format!("/api/search?q={}", encode("елка")))
+            .json()["total"],
+        0
+    );
+    reindex(tmp.path());
+    let r = server.get(&format!("/api/search?q={}", encode("елка")));
+    assert_eq!(sources(&r.json()), ["tree.txt"], "{}", r.text());
+}
+
+#[test]
+fn bad_search_parameters_get_400_with_a_russian_message() {
+    let tmp = build_archive(&[("mentoring.txt", MENTORING_TXT)]);
+    let idx = tmp.path().join("idx");
+    let server = ServerProcess::start(&["--index", idx.to_str().expect("utf-8 path")]);
+    for (target, want) in [
+        ("/api/search?risk=nonsense", "bad_risk"),
+        ("/api/search?type=poem", "bad_type"),
+        ("/api/search?complete=maybe", "bad_complete"),
+        ("/api/search?year=20x5", "bad_year"),
+        ("/api/search?limit=0", "bad_limit"),
+        ("/api/search?limit=-3", "bad_limit"),
+    ] {
+        let r = server.get(target);
+        assert_eq!(r.status, 400, "{target}: {}", r.text());
+        let (code, message) = r.error();
+        assert_eq!(code, want, "{target}");
+        assert!(is_russian(&message), "{target}: {message}");
+    }
+    let long = "а".repeat(1001);
+    let r = server.get(&format!("/api/search?q={}", encode(&long)));
+    assert_eq!((r.status, r.error().0.as_str()), (400, "query_too_long"));
+    // Query syntax the user got wrong is searched leniently, never a crash.
+    for q in ["\"незакрытая фраза", "AND OR NOT", "((", "+-", "title:"] {
+        let r = server.get(&format!("/api/search?q={}", encode(q)));
+        assert_eq!(r.status, 200, "{q}: {}", r.text());
+    }
+    // The cap on limit is applied, not refused.
+    assert_eq!(server.get("/api/search?limit=5000").status, 200);
+    server.assert_alive();
+}
+
+#[test]
+fn missing_index_folder_is_refused_at_startup() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for dir in [tmp.path().join("nope"), tmp.path().to_path_buf()] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_shnor"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+            .arg(&dir)
+            .output()
+            .expect("run shnor serve");
+        assert_ne!(out.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("shnor index"), "{err}");
+        assert!(is_russian(&err), "{err}");
+    }
+    // Refusing must not leave an empty index behind.
+    assert!(!tmp.path().join("nope").exists());
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use shnor::rules::Rules;
-use shnor::server::{Config, Server, UploadLimits};
+use shnor::server::{Config, Server, UploadLimits, index_problem};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -39,6 +39,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         Some(dir) => Rules::load(dir).map_err(|e| anyhow::anyhow!(e.message_ru()))?,
         None => Rules::builtin(),
     };
+    // Checked before binding so the message is not mistaken for an address problem.
+    if let Some(problem) = args.index.as_deref().and_then(index_problem) {
+        anyhow::bail!(problem);
+    }
     let mut config = Config::new(args.addr, rules);
     config.index_dir = args.index;
     config.data_dir = args.data_dir;

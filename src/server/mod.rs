@@ -7,6 +7,7 @@
 
 mod http;
 mod routes;
+mod search;
 mod upload;
 
 use std::collections::VecDeque;
@@ -22,6 +23,7 @@ use crate::extract::Options;
 use crate::model::CheckReport;
 use crate::rules::Rules;
 
+pub use search::index_problem;
 pub use upload::{display_name, download_stem};
 
 /// Limits on what one request may carry.
@@ -82,6 +84,7 @@ pub(crate) struct State {
     /// (a guard against DNS rebinding from a web page the user visits).
     pub loopback: bool,
     pub reports: Mutex<VecDeque<CheckReport>>,
+    pub archive: search::ArchiveCache,
 }
 
 impl State {
@@ -113,6 +116,9 @@ pub struct Server {
 impl Server {
     /// Bind the address (port 0 picks a free port) and prepare the data folder.
     pub fn bind(config: Config) -> io::Result<Server> {
+        if let Some(problem) = config.index_dir.as_deref().and_then(index_problem) {
+            return Err(io::Error::new(io::ErrorKind::NotFound, problem));
+        }
         if let Some(dir) = &config.data_dir {
             std::fs::create_dir_all(dir.join("reports"))?;
         }
@@ -124,6 +130,7 @@ impl Server {
                 config,
                 loopback,
                 reports: Mutex::new(VecDeque::new()),
+                archive: search::ArchiveCache::default(),
             }),
         })
     }

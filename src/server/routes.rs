@@ -32,7 +32,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
@@ -408,16 +408,19 @@ fn download(req: &Request, state: &State) -> Response {
 }
 
 /// `GET /api/search?q=&risk=&type=&complete=&year=&limit=`.
-fn search(_req: &Request, state: &State) -> Response {
-    if state.config.index_dir.is_none() {
+fn search(req: &Request, state: &State) -> Response {
+    let Some(dir) = &state.config.index_dir else {
         return ApiError::new(
             503,
             "index_unavailable",
             "поисковый архив не подключён; запустите сервер с --index ПАПКА",
         )
         .response(None);
+    };
+    match super::search::search(req, dir, &state.archive) {
+        Ok(body) => json_response(200, &body),
+        Err(e) => e.response(None),
     }
-    ApiError::new(501, "not_ready", "поиск по архиву ещё не подключён").response(None)
 }
 
 #[cfg(test)]

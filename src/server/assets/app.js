@@ -224,12 +224,20 @@ async function runSearch() {
   renderFacets(body.facets || {});
 }
 
+function years(h) {
+  if (h.year_from && h.year_to && h.year_from !== h.year_to) return h.year_from + "–" + h.year_to + " гг.";
+  const y = h.year_from || h.year_to;
+  return y ? y + " г." : null;
+}
+
 function hitItem(h) {
   const snippet = el("p", { class: "snippet" });
   for (const part of h.snippet || []) {
     snippet.append(part.mark ? el("mark", {}, part.text) : document.createTextNode(part.text));
   }
   const docType = (config.doc_types.find((d) => d.id === h.doc_type) || {}).label || h.doc_type || "";
+  const missing = (h.missing || []).map((m) => m.label.toLowerCase()).join(", ");
+  const risks = (h.risk_factors || []).map((r) => r.label).join("; ");
   return el(
     "li",
     { class: "hit" },
@@ -237,10 +245,13 @@ function hitItem(h) {
     el(
       "p",
       { class: "meta" },
-      [h.school, docType, h.year_from ? h.year_from + " г." : null].filter(Boolean).join(" · "),
+      [h.school, docType, years(h)].filter(Boolean).join(" · "),
       " ",
       el("span", { class: "badge " + (h.cycle_complete ? "complete" : "incomplete") }, h.cycle_complete ? "полный цикл" : "цикл неполный"),
     ),
+    missing ? el("p", { class: "meta" }, "Нет в цикле: " + missing) : null,
+    risks ? el("p", { class: "meta" }, "Факторы риска: " + risks) : null,
+    h.section ? el("p", { class: "meta" }, "Раздел: " + h.section) : null,
     snippet,
     el("p", { class: "source" }, h.source),
   );
