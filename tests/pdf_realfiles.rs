@@ -73,7 +73,7 @@ fn realfiles_pdf_outcomes_and_fidelity() {
                 let bytes =
                     std::fs::read(dir.join("files").join(&e.file)).expect("read corpus file");
                 let r = extract_bytes(&e.file, &bytes, &opts)
-                    .map(|d| d.full_text())
+                    .map(|d| d.reading_text())
                     .map_err(|err| (err.code().to_string(), err.message_ru()));
                 (e.file.clone(), e.tags.clone(), r)
             })
@@ -132,6 +132,10 @@ fn realfiles_pdf_outcomes_and_fidelity() {
         };
         if reference.split_whitespace().count() < 5 {
             continue;
+        }
+        if let (Some(out), Ok(text)) = (std::env::var_os("PDF_DUMP_DIR"), r) {
+            // Debugging aid: our text next to the reference for side-by-side comparison.
+            let _ = std::fs::write(Path::new(&out).join(format!("{file}.txt")), text);
         }
         let (score, reason) = match r {
             Ok(text) => (
