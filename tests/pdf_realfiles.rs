@@ -13,8 +13,25 @@ use shnor::extract::{Options, extract_bytes};
 /// Extracted full text, or (error code, Russian message).
 type Outcome = Result<String, (String, String)>;
 
-/// Regression floor for the median fidelity (measured 0.834 over 59 references, 2026-11-23).
-const FIDELITY_FLOOR: f64 = 0.83;
+/// Regression floor for the median fidelity (measured 0.856 over 56 usable references, 2026-11-23).
+const FIDELITY_FLOOR: f64 = 0.85;
+
+/// References that are objectively unusable: pdftotext printed raw glyph codes (CID fonts
+/// without ToUnicode, manifest tag `no-tounicode`) instead of the document's text, so no faithful reader can match them. Listed here, printed, and left out of the median.
+const UNUSABLE_REFERENCES: &[(&str, &str)] = &[
+    (
+        "089_test_3072.pdf",
+        "reference is glyph-code mojibake (Latin-1/Hebrew code points), tagged cyrillic",
+    ),
+    (
+        "096_complex_ttf_font.pdf",
+        "reference is glyph-code mojibake (Gurmukhi/Myanmar code points), tagged cyrillic",
+    ),
+    (
+        "125_ThuluthFeatures.pdf",
+        "reference is glyph-code mojibake for the Arabic samples; ours reads the Latin captions",
+    ),
+];
 
 struct Entry {
     file: String,
@@ -131,6 +148,10 @@ fn realfiles_pdf_outcomes_and_fidelity() {
             continue;
         };
         if reference.split_whitespace().count() < 5 {
+            continue;
+        }
+        if let Some((_, why)) = UNUSABLE_REFERENCES.iter().find(|(f, _)| f == file) {
+            println!("  excluded: {file}: {why}");
             continue;
         }
         if let (Some(out), Ok(text)) = (std::env::var_os("PDF_DUMP_DIR"), r) {
