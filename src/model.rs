@@ -690,6 +690,47 @@ mod tests {
     }
 
     #[test]
+    fn reading_text_places_furniture_by_anchor_and_keeps_markers() {
+        let at = |text: &str, page: Option<u32>, block: u32| Block::Paragraph {
+            text: text.into(),
+            loc: Location {
+                page,
+                block,
+                cell: None,
+            },
+        };
+        let doc = Document {
+            source: "x".into(),
+            format: Format::Pdf,
+            hash: String::new(),
+            metadata: Metadata::default(),
+            blocks: vec![
+                para("Цель"),
+                Block::ListItem {
+                    level: 0,
+                    marker: Some("1.".into()),
+                    text: "Мероприятие".into(),
+                    loc: Location::default(),
+                },
+            ],
+            furniture: vec![
+                at("Шапка", Some(1), 0),
+                at("Стр. 1", Some(1), 1),
+                at("Стр. 2", Some(2), 2),
+                at("Колонтитул DOCX", None, 0),
+            ],
+            notes: vec![para("Сноска")],
+            warnings: vec![],
+        };
+        assert_eq!(
+            doc.reading_text(),
+            "Шапка\n\nЦель\n\nСтр. 1\n\n1. Мероприятие\n\nСтр. 2\n\nСноска\n\nКолонтитул DOCX"
+        );
+        // The checker's body text is unchanged: no furniture, no marker.
+        assert_eq!(doc.text(), "Цель\n\nМероприятие");
+    }
+
+    #[test]
     fn table_text_and_renumber() {
         let table = Table {
             rows: vec![Row {
