@@ -103,7 +103,9 @@ pub struct Document {
     pub metadata: Metadata,
     /// Body content in reading order.
     pub blocks: Vec<Block>,
-    /// Running headers and footers, kept apart from the body.
+    /// Running headers and footers, kept apart from the body. When `loc.page` is known (PDF),
+    /// `loc.block` is the index of the body block this one precedes in reading order
+    /// (`blocks.len()` when it follows the last); `Document::reading_text` uses it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub furniture: Vec<Block>,
     /// Footnotes and endnotes, in order of reference.
@@ -211,6 +213,20 @@ impl Block {
     }
 }
 
+impl Block {
+    /// Like `text()`, but a list item keeps its visible marker.
+    pub fn reading_text(&self) -> String {
+        match self {
+            Block::ListItem {
+                marker: Some(m),
+                text,
+                ..
+            } if !m.is_empty() => format!("{m} {text}"),
+            _ => self.text(),
+        }
+    }
+}
+
 impl Cell {
     /// Cell text: its blocks' text joined by newlines.
     pub fn text(&self) -> String {
@@ -267,6 +283,28 @@ impl Document {
         if !self.furniture.is_empty() {
             parts.push(join_blocks(&self.furniture, "\n\n"));
         }
+        parts.retain(|p| !p.is_empty());
+        parts.join("\n\n")
+    }
+
+    /// Everything a reference tool (pdftotext) prints, in reading order: furniture with a known
+    /// page sits where it was read (before the body block its `loc.block` names), other
+    /// furniture and notes follow the body; list items keep their visible marker. For fidelity
+    /// measurements; the checker uses `text()`.
+    pub fn reading_text(&self) -> String {
+        let (placed, rest): (Vec<&Block>, Vec<&Block>) =
+            self.furniture.iter().partition(|b| b.loc().page.is_some());
+        let mut parts: Vec<String> = Vec::new();
+        let mut furniture = placed.into_iter().peekable();
+        for (i, b) in self.blocks.iter().enumerate() {
+            while let Some(f) = furniture.next_if(|f| f.loc().block as usize <= i) {
+                parts.push(f.reading_text());
+            }
+            parts.push(b.reading_text());
+        }
+        parts.extend(furniture.map(Block::reading_text));
+        parts.extend(self.notes.iter().map(Block::reading_text));
+        parts.extend(rest.into_iter().map(Block::reading_text));
         parts.retain(|p| !p.is_empty());
         parts.join("\n\n")
     }
@@ -649,6 +687,47 @@ mod tests {
         for e in Element::ALL {
             assert_eq!(Element::from_id(e.id()), Some(e));
         }
+    }
+
+    #[test]
+    fn reading_text_places_furniture_by_anchor_and_keeps_markers() {
+        let at = |text: &str, page: Option<u32>, block: u32| Block::Paragraph {
+            text: text.into(),
+            loc: Location {
+                page,
+                block,
+                cell: None,
+            },
+        };
+        let doc = Document {
+            source: "x".into(),
+            format: Format::Pdf,
+            hash: String::new(),
+            metadata: Metadata::default(),
+            blocks: vec![
+                para("Цель"),
+                Block::ListItem {
+                    level: 0,
+                    marker: Some("1.".into()),
+                    text: "Мероприятие".into(),
+                    loc: Location::default(),
+                },
+            ],
+            furniture: vec![
+                at("Шапка", Some(1), 0),
+                at("Стр. 1", Some(1), 1),
+                at("Стр. 2", Some(2), 2),
+                at("Колонтитул DOCX", None, 0),
+            ],
+            notes: vec![para("Сноска")],
+            warnings: vec![],
+        };
+        assert_eq!(
+            doc.reading_text(),
+            "Шапка\n\nЦель\n\nСтр. 1\n\n1. Мероприятие\n\nСтр. 2\n\nСноска\n\nКолонтитул DOCX"
+        );
+        // The checker's body text is unchanged: no furniture, no marker.
+        assert_eq!(doc.text(), "Цель\n\nМероприятие");
     }
 
     #[test]

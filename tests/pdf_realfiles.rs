@@ -13,8 +13,25 @@ use shnor::extract::{Options, extract_bytes};
 /// Extracted full text, or (error code, Russian message).
 type Outcome = Result<String, (String, String)>;
 
-/// Regression floor for the median fidelity (measured: see docs/BENCHMARKS.md).
-const FIDELITY_FLOOR: f64 = 0.80;
+/// Regression floor for the median fidelity (measured 0.856 over 56 usable references, 2026-11-23).
+const FIDELITY_FLOOR: f64 = 0.85;
+
+/// References that are objectively unusable: pdftotext printed raw glyph codes (CID fonts
+/// without ToUnicode, manifest tag `no-tounicode`) instead of the document's text, so no faithful reader can match them. Listed here, printed, and left out of the median.
+const UNUSABLE_REFERENCES: &[(&str, &str)] = &[
+    (
+        "089_test_3072.pdf",
+        "reference is glyph-code mojibake (Latin-1/Hebrew code points), tagged cyrillic",
+    ),
+    (
+        "096_complex_ttf_font.pdf",
+        "reference is glyph-code mojibake (Gurmukhi/Myanmar code points), tagged cyrillic",
+    ),
+    (
+        "125_ThuluthFeatures.pdf",
+        "reference is glyph-code mojibake for the Arabic samples; ours reads the Latin captions",
+    ),
+];
 
 struct Entry {
     file: String,
@@ -73,7 +90,7 @@ fn realfiles_pdf_outcomes_and_fidelity() {
                 let bytes =
                     std::fs::read(dir.join("files").join(&e.file)).expect("read corpus file");
                 let r = extract_bytes(&e.file, &bytes, &opts)
-                    .map(|d| d.full_text())
+                    .map(|d| d.reading_text())
                     .map_err(|err| (err.code().to_string(), err.message_ru()));
                 (e.file.clone(), e.tags.clone(), r)
             })
@@ -133,6 +150,14 @@ fn realfiles_pdf_outcomes_and_fidelity() {
         if reference.split_whitespace().count() < 5 {
             continue;
         }
+        if let Some((_, why)) = UNUSABLE_REFERENCES.iter().find(|(f, _)| f == file) {
+            println!("  excluded: {file}: {why}");
+            continue;
+        }
+        if let (Some(out), Ok(text)) = (std::env::var_os("PDF_DUMP_DIR"), r) {
+            // Debugging aid: our text next to the reference for side-by-side comparison.
+            let _ = std::fs::write(Path::new(&out).join(format!("{file}.txt")), text);
+        }
         let (score, reason) = match r {
             Ok(text) => (
                 shnor::text::similarity(text, &reference),
@@ -163,8 +188,11 @@ fn realfiles_pdf_outcomes_and_fidelity() {
         "outcomes contradict the manifest:\n{}",
         wrong.join("\n")
     );
-    // Issue #4's bar is a median of 0.95; table linearisation and reading-order differences
-    // against pdftotext keep us below it for now. This floor catches regressions.
+    // Issue #4's bar is a median of 0.95. What keeps us below it: tables linearised row by row
+    // where pdftotext follows the layout, form/multi-column reading order, rotated text, and
+    // references that are themselves garbage (fonts without ToUnicode, scans). The texts are
+    // compared in reading order (`Document::reading_text`: furniture where it was read, list
+    // markers kept). This floor catches regressions; PDF_DUMP_DIR=dir writes our texts.
     println!(
         "bar 0.95: {}",
         if median >= 0.95 { "met" } else { "NOT met" }

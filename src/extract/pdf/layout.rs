@@ -67,9 +67,45 @@ const SPACE_GAP: f64 = 0.15;
 const PIECE_GAP: f64 = 0.8;
 
 /// Lay out one page: items in reading order.
+/// Glyphs minus those that repeat the same text at (almost) the same spot: "fake bold" and
+/// shadow effects draw every character twice with a tiny offset, and a reader sees it once
+/// (pdftotext drops them too: within 0.1 of the font size along the baseline, 0.2 across).
+fn without_overprint(glyphs: &[Glyph]) -> Vec<&Glyph> {
+    // Buckets of CELL points; any duplicate lies within the neighbouring buckets because the
+    // tolerance is capped at CELL.
+    const CELL: f64 = 2.0;
+    let key = |x: f64, y: f64| ((x / CELL).floor() as i64, (y / CELL).floor() as i64);
+    let mut seen: std::collections::HashMap<(i64, i64), Vec<&Glyph>> =
+        std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(glyphs.len());
+    for g in glyphs {
+        let along = (0.1 * g.size).min(CELL);
+        let across = (0.2 * g.size).min(CELL);
+        let (kx, ky) = key(g.x0, g.y0);
+        let duplicate = (-1..=1).any(|dx| {
+            (-1..=1).any(|dy| {
+                seen.get(&(kx + dx, ky + dy)).is_some_and(|v| {
+                    v.iter().any(|h| {
+                        h.text == g.text
+                            && h.dir == g.dir
+                            && !g.text.trim().is_empty()
+                            && (h.x0 - g.x0).abs() <= if g.dir % 2 == 0 { along } else { across }
+                            && (h.y0 - g.y0).abs() <= if g.dir % 2 == 0 { across } else { along }
+                    })
+                })
+            })
+        });
+        if !duplicate {
+            seen.entry((kx, ky)).or_default().push(g);
+            out.push(g);
+        }
+    }
+    out
+}
+
 pub fn page_items(page: &PageContent) -> Vec<Item> {
     let mut groups: [Vec<&Glyph>; 4] = Default::default();
-    for g in &page.glyphs {
+    for g in without_overprint(&page.glyphs) {
         if let Some(v) = groups.get_mut(usize::from(g.dir % 4)) {
             v.push(g);
         }
@@ -709,6 +745,20 @@ mod tests {
                 ItemKind::Table(t) => vec![t.text()],
             })
             .collect()
+    }
+
+    #[test]
+    fn overprinted_glyphs_are_read_once() {
+        // Fake bold: the word drawn twice, 0.4 pt apart; then the same word on the next line.
+        let mut page = PageContent {
+            width: 600.0,
+            height: 800.0,
+            ..PageContent::default()
+        };
+        page.glyphs.extend(glyphs("цель", 50.0, 700.0, 12.0, 6.0));
+        page.glyphs.extend(glyphs("цель", 50.4, 700.2, 12.0, 6.0));
+        page.glyphs.extend(glyphs("цель", 50.0, 686.0, 12.0, 6.0));
+        assert_eq!(texts(&page_items(&page)), vec!["цель цель"]);
     }
 
     #[test]

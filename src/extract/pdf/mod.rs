@@ -178,7 +178,13 @@ pub fn parse(bytes: &[u8], limits: &Limits, ocr: bool) -> Result<Document> {
             let is_furniture = furniture.get(i).is_some_and(|f| f.contains(&j));
             let blocks = to_blocks(item, page_no, body_size);
             if is_furniture {
-                doc.furniture.extend(blocks);
+                // Anchor each running header/footer at the body block it precedes, so the
+                // reading-order text can put it back where it was read.
+                let anchor = doc.blocks.len() as u32;
+                doc.furniture.extend(blocks.into_iter().map(|mut b| {
+                    b.loc_mut().block = anchor;
+                    b
+                }));
             } else {
                 for b in blocks {
                     push_joining(&mut doc.blocks, b);
