@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use shnor::eval::{self, Labels};
 use shnor::extract::Options;
 use shnor::model::{DocType, Element, RiskFactor};
-use shnor::text::normalize;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
