@@ -110,6 +110,20 @@ pub fn page_items(page: &PageContent) -> Vec<Item> {
             v.push(g);
         }
     }
+    // The page's primary direction: more right-to-left letters than left-to-right ones.
+    let balance: i64 = page
+        .glyphs
+        .iter()
+        .flat_map(|g| g.text.chars())
+        .map(|c| {
+            if is_rtl(c) {
+                -1
+            } else {
+                i64::from(c.is_alphabetic())
+            }
+        })
+        .sum();
+    let ltr = balance >= 0;
     let mut out = Vec::new();
     // Normal text first, then other directions by amount of text.
     let mut order: Vec<usize> = (0..4).collect();
@@ -138,7 +152,7 @@ pub fn page_items(page: &PageContent) -> Vec<Item> {
         } else {
             Vec::new()
         };
-        out.extend(layout_group(glyphs, &rules));
+        out.extend(layout_group(glyphs, &rules, ltr));
     }
     out
 }
@@ -153,33 +167,106 @@ fn rotate(dir: usize, x: f64, y: f64) -> (f64, f64) {
     }
 }
 
-fn layout_group(mut glyphs: Vec<G>, rules: &[Rule]) -> Vec<Item> {
-    let mut items = Vec::new();
+fn layout_group(mut glyphs: Vec<G>, rules: &[Rule], ltr: bool) -> Vec<Item> {
+    let mut items: Vec<(Item, (f64, usize))> = Vec::new();
     for grid in find_grids(rules) {
         let (inside, rest): (Vec<G>, Vec<G>) = glyphs.into_iter().partition(|g| grid.contains(g));
         glyphs = rest;
         if let Some(item) = grid.into_item(inside) {
-            items.push(item);
+            items.push((item, (0.0, 0)));
         }
     }
     let pieces = build_pieces(&glyphs);
-    for block in build_blocks(pieces) {
+    for mut block in coalesce_blocks(pieces) {
+        for line in &mut block.lines {
+            line.text = logical_order(&line.text, ltr);
+        }
         let x0 = block.x0;
         let x1 = block.x1;
         let top = block.lines.first().map_or(0.0, Piece::top);
         let bottom = block.lines.last().map_or(0.0, Piece::bottom);
+        let size = block.lines.first().map_or(0.0, |l| l.size);
         let paragraphs = paragraphs(&block);
         if !paragraphs.is_empty() {
-            items.push(Item {
-                x0,
-                x1,
-                top,
-                bottom,
-                kind: ItemKind::Text(paragraphs),
-            });
+            items.push((
+                Item {
+                    x0,
+                    x1,
+                    top,
+                    bottom,
+                    kind: ItemKind::Text(paragraphs),
+                },
+                (size, block.lines.len()),
+            ));
         }
     }
-    order_items(items, 0)
+    // Blocks are visited top to bottom in the order they were started; tables join by top.
+    items.sort_by_key(|(it, _)| bucket(it.top));
+    let (items, meta): (Vec<Item>, Vec<(f64, usize)>) = items.into_iter().unzip();
+    reading_order(items, &meta, ltr)
+}
+
+/// Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo and their presentation
+/// forms), Arabic-Indic digits excluded.
+fn is_rtl(c: char) -> bool {
+    let u = c as u32;
+    matches!(u, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+        && !matches!(u, 0x0660..=0x0669 | 0x06F0..=0x06F9)
+        && c.is_alphabetic()
+}
+
+fn is_ltr_or_digit(c: char) -> bool {
+    c.is_numeric() || (c.is_alphabetic() && !is_rtl(c))
+}
+
+/// A line read left to right (visual order) put into logical order the way pdftotext does:
+/// on a left-to-right page each right-to-left run (up to the next left-to-right letter or
+/// digit) is reversed; on a right-to-left page the whole line is, keeping left-to-right runs.
+fn logical_order(line: &str, ltr: bool) -> String {
+    if !line.chars().any(is_rtl) {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    if ltr {
+        let mut i = 0;
+        while i < chars.len() {
+            let j = i + chars[i..].iter().take_while(|c| !is_rtl(**c)).count();
+            out.extend(&chars[i..j]);
+            let k = j + chars[j..]
+                .iter()
+                .take_while(|c| !is_ltr_or_digit(**c))
+                .count();
+            // Spaces before the next left-to-right word stay where they are.
+            let run = k - chars[j..k]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_whitespace())
+                .count();
+            out.extend(chars[j..run].iter().rev());
+            out.extend(&chars[run..k]);
+            i = k;
+        }
+    } else {
+        let mut end = chars.len();
+        while end > 0 {
+            let rtl = chars[..end]
+                .iter()
+                .rev()
+                .take_while(|c| !is_ltr_or_digit(**c))
+                .count();
+            out.extend(chars[end - rtl..end].iter().rev());
+            end -= rtl;
+            let l = chars[..end]
+                .iter()
+                .rev()
+                .take_while(|c| !is_rtl(**c))
+                .count();
+            out.extend(&chars[end - l..end]);
+            end -= l;
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -501,6 +588,493 @@ fn gutter(items: &[Item]) -> Option<Span> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pieces → blocks, the way pdftotext groups text (poppler TextPage::coalesce): a block starts
+// at the top-left-most free piece and grows by whole neighbouring lines of the same font size
+// that overlap it horizontally, by text on its own lines close to its sides, and by a few
+// outlying pieces just beyond its left or right edge.
+// ---------------------------------------------------------------------------------------------
+
+/// Max baseline distance between two lines of one block, as a fraction of the font size.
+const LINE_SPACING: f64 = 1.5;
+/// Max relative font size difference for lines added above or below a block.
+const SIZE_DELTA_LINES: f64 = 0.05;
+/// Max relative font size difference for text on a block's own lines.
+const SIZE_DELTA_OVERLAP: f64 = 0.6;
+/// Max relative font size difference for outlying pieces left or right of a block.
+const SIZE_DELTA_SIDE: f64 = 0.2;
+/// Baseline tolerance of "the same line" (sub/superscripts), as a fraction of the font size.
+const INTRA_LINE: f64 = 0.5;
+/// Horizontal slack for text on a block's own lines, as a fraction of the font size.
+const COL_SPACE_NEAR: f64 = 0.7;
+/// Horizontal reach for outlying pieces, as a fraction of the font size.
+const COL_SPACE_SIDE: f64 = 1.0;
+
+/// Baseline bucket of a piece (4 pt bands, top first).
+fn bucket(y: f64) -> i64 {
+    (-y / 4.0).floor() as i64
+}
+
+fn coalesce_blocks(mut pieces: Vec<Piece>) -> Vec<TextBlock> {
+    // Top to bottom by baseline, left to right inside a baseline.
+    pieces.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
+    let n = pieces.len();
+    let mut used = vec![false; n];
+    // Index range of pieces whose baseline lies in [lo, hi].
+    let range = |lo: f64, hi: f64| -> std::ops::Range<usize> {
+        let start = pieces.partition_point(|p| p.y > hi);
+        let end = pieces.partition_point(|p| p.y >= lo);
+        start..end.max(start)
+    };
+    let mut blocks = Vec::new();
+    let mut first = 0;
+    loop {
+        while first < n && used[first] {
+            first += 1;
+        }
+        let Some(top) = pieces.get(first) else { break };
+        // The left-most piece among the first few baseline bands, so that a block does not
+        // start at a superscript.
+        let band = bucket(top.y);
+        let mut start = first;
+        for i in first..n {
+            if bucket(pieces[i].y) >= band + 4 {
+                break;
+            }
+            if !used[i] && pieces[i].x0 < pieces[start].x0 {
+                start = i;
+            }
+        }
+        used[start] = true;
+        let fs = pieces[start].size;
+        let (mut hi_base, mut lo_base) = (pieces[start].y, pieces[start].y);
+        let (mut bx0, mut bx1) = (pieces[start].x0, pieces[start].x1);
+        let mut members = vec![start];
+        let near = |size: f64, delta: f64| (size - fs).abs() < delta * fs;
+        loop {
+            let mut found = false;
+            // Lines above the block's top line, nearest first.
+            let mut new_hi = hi_base;
+            for i in range(hi_base, hi_base + LINE_SPACING * fs).rev() {
+                let p = &pieces[i];
+                if !used[i]
+                    && p.y > hi_base
+                    && p.x0 < bx1
+                    && p.x1 > bx0
+                    && near(p.size, SIZE_DELTA_LINES)
+                {
+                    used[i] = true;
+                    members.push(i);
+                    bx0 = bx0.min(p.x0);
+                    bx1 = bx1.max(p.x1);
+                    new_hi = p.y;
+                    found = true;
+                }
+            }
+            hi_base = new_hi;
+            // Lines below the block's bottom line, nearest first.
+            let mut new_lo = lo_base;
+            for i in range(lo_base - LINE_SPACING * fs, lo_base) {
+                let p = &pieces[i];
+                if !used[i]
+                    && p.y < lo_base
+                    && p.x0 < bx1
+                    && p.x1 > bx0
+                    && near(p.size, SIZE_DELTA_LINES)
+                {
+                    used[i] = true;
+                    members.push(i);
+                    bx0 = bx0.min(p.x0);
+                    bx1 = bx1.max(p.x1);
+                    new_lo = p.y;
+                    found = true;
+                }
+            }
+            lo_base = new_lo;
+            // Text on the block's own lines that overlaps it (with a little slack).
+            let slack = COL_SPACE_NEAR * fs;
+            for i in range(lo_base - INTRA_LINE * fs, hi_base + INTRA_LINE * fs) {
+                let p = &pieces[i];
+                if !used[i]
+                    && p.x0 < bx1 + slack
+                    && p.x1 > bx0 - slack
+                    && near(p.size, SIZE_DELTA_OVERLAP)
+                {
+                    used[i] = true;
+                    members.push(i);
+                    bx0 = bx0.min(p.x0);
+                    bx1 = bx1.max(p.x1);
+                    found = true;
+                }
+            }
+            if found {
+                continue;
+            }
+            // A few outlying pieces just left, then just right, of the block.
+            let reach = COL_SPACE_SIDE * fs;
+            for left in [true, false] {
+                let r = range(lo_base - INTRA_LINE * fs, hi_base + INTRA_LINE * fs);
+                let fits = |p: &Piece| {
+                    near(p.size, SIZE_DELTA_SIDE)
+                        && if left {
+                            p.x1 <= bx0 && p.x1 > bx0 - reach
+                        } else {
+                            p.x0 >= bx1 && p.x0 < bx1 + reach
+                        }
+                };
+                let mut hits: Vec<usize> = Vec::new();
+                let mut last_band = None;
+                for i in r {
+                    if used[i] || !fits(&pieces[i]) {
+                        continue;
+                    }
+                    let b = bucket(pieces[i].y);
+                    if last_band != Some(b) {
+                        hits.push(i);
+                        last_band = Some(b);
+                    }
+                }
+                if hits.is_empty() || hits.len() > 3 {
+                    continue;
+                }
+                for i in hits {
+                    let p = &pieces[i];
+                    used[i] = true;
+                    members.push(i);
+                    bx0 = bx0.min(p.x0);
+                    bx1 = bx1.max(p.x1);
+                    hi_base = hi_base.max(p.y);
+                    lo_base = lo_base.min(p.y);
+                    found = true;
+                }
+            }
+            if !found {
+                break;
+            }
+        }
+        members.sort_by(|&a, &b| {
+            pieces[b]
+                .y
+                .total_cmp(&pieces[a].y)
+                .then(pieces[a].x0.total_cmp(&pieces[b].x0))
+        });
+        blocks.push(block_lines(members.iter().map(|&i| &pieces[i])));
+    }
+    blocks
+}
+
+/// Join a block's pieces (top to bottom, left to right) into lines by baseline.
+fn block_lines<'a>(pieces: impl Iterator<Item = &'a Piece>) -> TextBlock {
+    let mut lines: Vec<Vec<&Piece>> = Vec::new();
+    for p in pieces {
+        match lines.last_mut() {
+            Some(line)
+                if line
+                    .first()
+                    .is_some_and(|f| (f.y - p.y).abs() <= INTRA_LINE * f.size.min(p.size)) =>
+            {
+                line.push(p)
+            }
+            _ => lines.push(vec![p]),
+        }
+    }
+    let mut out = TextBlock {
+        lines: Vec::with_capacity(lines.len()),
+        x0: f64::MAX,
+        x1: f64::MIN,
+    };
+    for mut line in lines {
+        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let Some(first) = line.first() else { continue };
+        // The dominant baseline and size of the line: its first piece's.
+        let mut joined = Piece {
+            x0: first.x0,
+            x1: first.x1,
+            y: first.y,
+            size: first.size,
+            text: String::new(),
+        };
+        for p in &line {
+            if !joined.text.is_empty() {
+                joined.text.push(' ');
+            }
+            joined.text.push_str(&p.text);
+            joined.x0 = joined.x0.min(p.x0);
+            joined.x1 = joined.x1.max(p.x1);
+            joined.size = joined.size.max(p.size);
+        }
+        out.x0 = out.x0.min(joined.x0);
+        out.x1 = out.x1.max(joined.x1);
+        out.lines.push(joined);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading order of blocks: pdftotext's topological sort after Breuel ("High Performance
+// Document Layout Analysis", 2003). Block A comes before B when (1) they overlap horizontally
+// and A is above, or (2) A is left of B and no block C has B before C and C before A by (1)
+// (A is not further down another column). Small blocks that form a grid of aligned cells are
+// read as a table, row by row; other blocks are widened over the free space below them so
+// that the blocks of one column overlap and (1) chains them.
+// ---------------------------------------------------------------------------------------------
+
+/// A block's box in top-down coordinates (y0 above y1) for ordering, with its widened box.
+#[derive(Debug, Clone, Copy)]
+struct OBox {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+    ex0: f64,
+    ex1: f64,
+    ey0: f64,
+    ey1: f64,
+    size: f64,
+    lines: usize,
+    table: Option<usize>,
+}
+
+/// Above this many blocks on a page the quadratic sort gives way to the cheap XY cut.
+const MAX_SORTED_BLOCKS: usize = 3000;
+
+/// Blocks of more lines are prose, never grid cells: two columns whose paragraphs happen to
+/// line up are read column by column (pdftotext reads them across, as a table).
+const MAX_CELL_LINES: usize = 4;
+
+/// Blocks in reading order; `meta` holds each item's font size and line count (0 for tables).
+fn reading_order(items: Vec<Item>, meta: &[(f64, usize)], ltr: bool) -> Vec<Item> {
+    let n = items.len();
+    if n <= 1 || n > MAX_SORTED_BLOCKS || meta.len() != n {
+        return order_items(items, 0);
+    }
+    let mut b: Vec<OBox> = items
+        .iter()
+        .zip(meta)
+        .map(|(it, &(size, lines))| OBox {
+            x0: it.x0,
+            x1: it.x1,
+            y0: -it.top,
+            y1: -it.bottom,
+            ex0: it.x0,
+            ex1: it.x1,
+            ey0: -it.top,
+            ey1: -it.bottom,
+            size,
+            lines,
+            table: None,
+        })
+        .collect();
+    detect_tables(&mut b);
+    widen(&mut b);
+    // rule1[a] bit c: a is before c by rule 1 (overlap in x, a above).
+    let words = n.div_ceil(64);
+    let mut rule1 = vec![0u64; n * words];
+    let mut rule1_t = vec![0u64; n * words];
+    for a in 0..n {
+        for c in 0..n {
+            if a != c && before_rule1(&b[a], &b[c]) {
+                rule1[a * words + c / 64] |= 1 << (c % 64);
+                rule1_t[c * words + a / 64] |= 1 << (a % 64);
+            }
+        }
+    }
+    let r1 = |a: usize, c: usize| rule1[a * words + c / 64] >> (c % 64) & 1 == 1;
+    // Some C with `cur` before C and C before `cand`, both by rule 1.
+    let blocked = |cur: usize, cand: usize| {
+        (0..words).any(|w| rule1[cur * words + w] & rule1_t[cand * words + w] != 0)
+    };
+    let before = |cand: usize, cur: usize| -> bool {
+        let (p, q) = (&b[cand], &b[cur]);
+        if let (Some(t1), Some(t2)) = (p.table, q.table) {
+            if t1 == t2 {
+                let side = if ltr { p.x1 <= q.x0 } else { p.x0 >= q.x1 };
+                return (side && p.y0 <= q.y1 && p.y1 >= q.y0) || p.y1 <= q.y0;
+            }
+        }
+        if r1(cand, cur) {
+            return true;
+        }
+        let left = if ltr { p.ex1 <= q.ex0 } else { q.ex1 <= p.ex0 };
+        left && !blocked(cur, cand)
+    };
+    // Iterative depth-first topological sort in creation order.
+    let mut visited = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for root in 0..n {
+        if visited[root] {
+            continue;
+        }
+        visited[root] = true;
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (cur, ref mut next)) = stack.last_mut() {
+            let mut pushed = None;
+            while *next < n {
+                let cand = *next;
+                *next += 1;
+                if !visited[cand] && before(cand, cur) {
+                    pushed = Some(cand);
+                    break;
+                }
+            }
+            match pushed {
+                Some(c) => {
+                    visited[c] = true;
+                    stack.push((c, 0));
+                }
+                None => {
+                    order.push(cur);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+fn before_rule1(a: &OBox, c: &OBox) -> bool {
+    let overlap = (a.ex0 <= c.ex0 && c.ex0 <= a.ex1) || (c.ex0 <= a.ex0 && a.ex0 <= c.ex1);
+    overlap && a.ey0 < c.ey0
+}
+
+/// Mark blocks that sit in a grid (a right neighbour, a lower neighbour and a diagonal one, all
+/// aligned) with a table id, and give every member the table's envelope as its widened box.
+fn detect_tables(b: &mut [OBox]) {
+    let n = b.len();
+    let mut tables = 0usize;
+    for i in 0..n {
+        let me = b[i];
+        let (mut right, mut below, mut diag) = (None::<usize>, None::<usize>, None::<usize>);
+        let (mut bx_right, mut by_below, mut bx_diag, mut by_diag) =
+            (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
+        for (j, o) in b.iter().enumerate() {
+            if j == i {
+                continue;
+            }
+            if o.y0 <= me.y1 && o.y1 >= me.y0 && o.x0 > me.x1 && o.x0 < bx_right {
+                bx_right = o.x0;
+                right = Some(j);
+            } else if o.x0 <= me.x1 && o.x1 >= me.x0 && o.y0 > me.y1 && o.y0 < by_below {
+                by_below = o.y0;
+                below = Some(j);
+            } else if o.x0 > me.x1 && o.x0 < bx_diag && o.y0 > me.y1 && o.y0 < by_diag {
+                bx_diag = o.x0;
+                by_diag = o.y0;
+                diag = Some(j);
+            }
+        }
+        let (Some(r), Some(d), Some(g)) = (right, below, diag) else {
+            continue;
+        };
+        let (r, d, g) = (b[r], b[d], b[g]);
+        if [&me, &r, &d, &g].iter().any(|o| o.lines > MAX_CELL_LINES) {
+            continue;
+        }
+        let ov_x = |p: &OBox, q: &OBox| p.x0 <= q.x1 && p.x1 >= q.x0;
+        let ov_y = |p: &OBox, q: &OBox| p.y0 <= q.y1 && p.y1 >= q.y0;
+        if ov_x(&d, &g)
+            || ov_y(&r, &g)
+            || ov_x(&r, &d)
+            || ov_y(&r, &d)
+            || g.x0 > r.x1
+            || g.x1 < r.x0
+            || g.y0 > d.y1
+            || g.y1 < d.y0
+        {
+            continue;
+        }
+        let size = [me.size, r.size, d.size, g.size]
+            .into_iter()
+            .filter(|s| *s > 0.0)
+            .fold(f64::MAX, f64::min);
+        if size == f64::MAX {
+            continue;
+        }
+        let dx = size * COL_SPACE_NEAR;
+        let dy = size * INTRA_LINE;
+        let cx = |p: &OBox| (p.x0 + p.x1) / 2.0;
+        let cy = |p: &OBox| (p.y0 + p.y1) / 2.0;
+        let aligned_x = ((cx(&me) - cx(&d)).abs() <= dx && (cx(&r) - cx(&g)).abs() <= dx)
+            || ((me.x0 - d.x0).abs() <= dx && (r.x0 - g.x0).abs() <= dx)
+            || ((me.x1 - d.x1).abs() <= dx && (r.x1 - g.x1).abs() <= dx);
+        let aligned_y = ((cy(&me) - cy(&r)).abs() <= dy && (cy(&d) - cy(&g)).abs() <= dy)
+            || ((me.y0 - r.y0).abs() <= dy && (d.y0 - g.y0).abs() <= dy)
+            || ((me.y1 - r.y1).abs() <= dy && (d.y1 - g.y1).abs() <= dy);
+        if !(aligned_x && aligned_y) {
+            continue;
+        }
+        let ids = [i, right.unwrap_or(i), below.unwrap_or(i), diag.unwrap_or(i)];
+        let id = match ids.iter().filter_map(|&k| b[k].table).max() {
+            Some(t) => t,
+            None => {
+                tables += 1;
+                tables - 1
+            }
+        };
+        for k in ids {
+            b[k].table = Some(id);
+        }
+    }
+    if tables == 0 {
+        return;
+    }
+    let mut env = vec![(f64::MAX, f64::MIN, f64::MAX, f64::MIN); tables];
+    for o in b.iter() {
+        if let Some(e) = o.table.and_then(|t| env.get_mut(t)) {
+            e.0 = e.0.min(o.x0);
+            e.1 = e.1.max(o.x1);
+            e.2 = e.2.min(o.y0);
+            e.3 = e.3.max(o.y1);
+        }
+    }
+    for o in b.iter_mut() {
+        if let Some(e) = o.table.and_then(|t| env.get(t)) {
+            (o.ex0, o.ex1, o.ey0, o.ey1) = *e;
+        }
+    }
+}
+
+/// Widen each non-table block over blocks below it, up to its nearest neighbours on its own
+/// height, so that the blocks of one column overlap and rule 1 chains them.
+fn widen(b: &mut [OBox]) {
+    let n = b.len();
+    for i in 0..n {
+        if b[i].table.is_some() {
+            continue;
+        }
+        let me = b[i];
+        let (mut lim_hi, mut lim_lo) = (f64::MAX, f64::MIN);
+        for (j, o) in b.iter().enumerate() {
+            if j != i && me.y0 <= o.y1 && me.y1 >= o.y0 {
+                if o.x0 < lim_hi && o.x0 > me.x1 {
+                    lim_hi = o.x0;
+                }
+                if o.x1 > lim_lo && o.x1 < me.x0 {
+                    lim_lo = o.x1;
+                }
+            }
+        }
+        let (mut ex0, mut ex1) = (me.ex0, me.ex1);
+        for (j, o) in b.iter().enumerate() {
+            if j == i || o.y0 < me.y1 {
+                continue;
+            }
+            if o.x1 > ex1 && o.x1 <= lim_hi {
+                ex1 = o.x1;
+            }
+            if o.x0 < ex0 && o.x0 >= lim_lo {
+                ex0 = o.x0;
+            }
+        }
+        b[i].ex0 = ex0;
+        b[i].ex1 = ex1;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Ruled tables
 // ---------------------------------------------------------------------------------------------
 
@@ -817,6 +1391,39 @@ mod tests {
         };
         assert_eq!(t.text(), "№\tСроки\n1\tмай");
         assert!(t.rows[0].header);
+    }
+
+    #[test]
+    fn right_to_left_runs_come_out_in_logical_order() {
+        // Glyphs sorted left to right give the visual order of an Arabic phrase.
+        assert_eq!(logical_order("ملاعلاب ابحرم", true), "مرحبا بالعالم");
+        assert_eq!(
+            logical_order("Hello ملاعلاب ابحرم 2024", true),
+            "Hello مرحبا بالعالم 2024"
+        );
+        assert_eq!(logical_order("םולש", false), "שלום");
+        assert_eq!(logical_order("план 2024", true), "план 2024");
+    }
+
+    #[test]
+    fn aligned_paragraphs_of_two_columns_are_not_a_table() {
+        // Two columns whose five-line paragraphs line up: read column by column.
+        let mut page = PageContent {
+            width: 600.0,
+            height: 800.0,
+            ..PageContent::default()
+        };
+        for (p, top) in [700.0, 620.0].iter().enumerate() {
+            for l in 0..5 {
+                let y = top - 14.0 * f64::from(l);
+                page.glyphs
+                    .extend(glyphs(&format!("лев{p}{l}"), 50.0, y, 12.0, 6.0));
+                page.glyphs
+                    .extend(glyphs(&format!("прав{p}{l}"), 320.0, y, 12.0, 6.0));
+            }
+        }
+        let t = texts(&page_items(&page)).join(" ");
+        assert!(t.starts_with("лев00 лев01 лев02 лев03 лев04 лев10"), "{t}");
     }
 
     #[test]
