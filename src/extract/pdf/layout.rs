@@ -172,7 +172,7 @@ fn layout_group(mut glyphs: Vec<G>, rules: &[Rule], ltr: bool) -> Vec<Item> {
     for grid in find_grids(rules) {
         let (inside, rest): (Vec<G>, Vec<G>) = glyphs.into_iter().partition(|g| grid.contains(g));
         glyphs = rest;
-        if let Some(item) = grid.into_item(inside) {
+        if let Some(item) = grid.into_item(inside, ltr) {
             items.push((item, (0.0, 0)));
         }
     }
@@ -1198,7 +1198,7 @@ impl Grid {
             .any(|r| (r.y0 - y).abs() <= TOL && r.x0 - TOL <= x && r.x1 + TOL >= x)
     }
 
-    fn into_item(self, glyphs: Vec<G>) -> Option<Item> {
+    fn into_item(self, glyphs: Vec<G>, ltr: bool) -> Option<Item> {
         let ncols = self.xs.len() - 1;
         let nrows = self.ys.len() - 1;
         // Owner of each grid cell: the top-left grid cell of the merged cell covering it.
@@ -1237,13 +1237,20 @@ impl Grid {
                 let col_span = (c..ncols).take_while(|&k| owner[r][k] == (r, c)).count() as u32;
                 let row_span = (r..nrows).take_while(|&k| owner[k][c] == (r, c)).count() as u32;
                 let glyphs = std::mem::take(&mut texts[r][c]);
-                let blocks = cell_blocks(&glyphs);
+                let blocks = cell_blocks(&glyphs, ltr);
                 cells.push(Cell {
                     col: c as u32,
                     col_span: col_span.max(1),
                     row_span: row_span.max(1),
                     blocks,
                 });
+            }
+            if !ltr {
+                // A right-to-left table starts at its right edge: column 0 is the rightmost.
+                cells.reverse();
+                for cell in &mut cells {
+                    cell.col = (ncols as u32).saturating_sub(cell.col + cell.col_span);
+                }
             }
             if !cells.is_empty() {
                 rows.push(Row {
@@ -1278,10 +1285,13 @@ impl Grid {
     }
 }
 
-fn cell_blocks(glyphs: &[G]) -> Vec<Block> {
+fn cell_blocks(glyphs: &[G], ltr: bool) -> Vec<Block> {
     let pieces = build_pieces(glyphs);
     let mut out = Vec::new();
-    for b in build_blocks(pieces) {
+    for mut b in build_blocks(pieces) {
+        for line in &mut b.lines {
+            line.text = logical_order(&line.text, ltr);
+        }
         for (text, _) in paragraphs(&b) {
             out.push(Block::Paragraph {
                 text,
