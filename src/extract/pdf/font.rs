@@ -259,9 +259,17 @@ impl Font {
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| vec![(0, 0xFFFF, 2)]);
         }
-        if self.to_unicode.is_none() {
-            if let Some(desc) = descendant {
+        if let Some(desc) = descendant {
+            if self.to_unicode.is_none() {
                 self.gid_text = truetype_gid_text(doc, desc, max_stream);
+            } else if self
+                .to_unicode
+                .as_ref()
+                .is_some_and(ToUnicode::has_private_use)
+            {
+                // Some producers map ligatures to private-use code points; the font's own
+                // glyph names ("f_t", "fi") say what they are.
+                self.gid_text = truetype_glyph_names(doc, desc, max_stream);
             }
         }
         self.missing_unicode = self.to_unicode.is_none() && self.gid_text.is_empty();
@@ -275,13 +283,18 @@ impl Font {
                     let code = u32::from(b);
                     let width = self.simple_widths.get(b as usize).copied().unwrap_or(0.0)
                         * self.width_scale;
+                    let encoded = self
+                        .simple_text
+                        .get(b as usize)
+                        .map(String::as_str)
+                        .unwrap_or("");
                     let text: &str = match self.to_unicode.as_mut().and_then(|t| t.get(code, 1)) {
+                        // A private-use mapping loses to a real character from the encoding.
+                        Some(s) if is_private_use(s) && !encoded.is_empty() => {
+                            if is_private_use(encoded) { s } else { encoded }
+                        }
                         Some(s) => s,
-                        None => self
-                            .simple_text
-                            .get(b as usize)
-                            .map(String::as_str)
-                            .unwrap_or(""),
+                        None => encoded,
                     };
                     f(DecodedGlyph {
                         text,
@@ -302,7 +315,12 @@ impl Font {
                         .unwrap_or(self.default_width)
                         * 0.001;
                     let text = match self.to_unicode.as_mut() {
-                        Some(t) => t.get(code, len as u8).unwrap_or(""),
+                        Some(t) => match t.get(code, len as u8) {
+                            Some(s) if is_private_use(s) => {
+                                self.gid_text.get(&code).map_or(s, String::as_str)
+                            }
+                            other => other.unwrap_or(""),
+                        },
                         None => self.gid_text.get(&code).map_or("", String::as_str),
                     };
                     f(DecodedGlyph {
@@ -484,8 +502,64 @@ fn base_table(name: &[u8]) -> Option<&'static pdf_encoding::ForwardMap> {
     }
 }
 
-/// Glyph name → Unicode: Adobe Glyph List (incl. "afii10017" Cyrillic), "uniXXXX", "uXXXX".
+/// True when the text is made only of private-use code points (meaningless to a reader).
+fn is_private_use(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| ('\u{E000}'..='\u{F8FF}').contains(&c))
+}
+
+/// CID → text from the glyph names of an embedded TrueType font (post table), for glyphs
+/// whose name means something ("f_t" → "ft"); CIDToGIDMap applies as for the cmap.
+fn truetype_glyph_names(
+    doc: &Document,
+    desc: &Dictionary,
+    max_stream: usize,
+) -> HashMap<u32, String> {
+    let mut out = HashMap::new();
+    let Some(data) = descriptor(doc, desc)
+        .and_then(|d| deref(doc, d.get(b"FontFile2").ok()))
+        .and_then(|o| o.as_stream().ok())
+        .and_then(|s| s.decompressed_content_with_limit(max_stream).ok())
+    else {
+        return out;
+    };
+    let Ok(face) = ttf_parser::Face::parse(&data, 0) else {
+        return out;
+    };
+    let name_text = |gid: u16| -> Option<String> {
+        let name = face.glyph_name(ttf_parser::GlyphId(gid))?;
+        glyph_to_unicode(name).filter(|t| !is_private_use(t))
+    };
+    match deref(doc, desc.get(b"CIDToGIDMap").ok()) {
+        Some(Object::Stream(s)) => {
+            if let Ok(map) = s.decompressed_content_with_limit(1 << 20) {
+                for (cid, pair) in map.chunks_exact(2).enumerate() {
+                    if let Some(t) = name_text(u16::from_be_bytes([pair[0], pair[1]])) {
+                        out.insert(cid as u32, t);
+                    }
+                }
+            }
+        }
+        _ => {
+            for gid in 0..face.number_of_glyphs() {
+                if let Some(t) = name_text(gid) {
+                    out.insert(u32::from(gid), t);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Glyph name → Unicode: Adobe Glyph List (incl. "afii10017" Cyrillic), "uniXXXX", "uXXXX",
+/// and ligatures named by their parts ("f_t" → "ft").
 pub fn glyph_to_unicode(name: &str) -> Option<String> {
+    let base = name.split('.').next().unwrap_or(name);
+    if base.contains('_') && pdf_encoding::glyphname_to_unicode(base).is_none() {
+        return base
+            .split('_')
+            .map(|part| glyph_to_unicode(part).filter(|_| !part.is_empty()))
+            .collect();
+    }
     if let Some(s) = pdf_encoding::glyphname_to_unicode(name) {
         return Some(s.to_string());
     }
@@ -801,6 +875,16 @@ impl ToUnicode {
         self.chars.is_empty() && self.ranges.is_empty()
     }
 
+    fn has_private_use(&self) -> bool {
+        self.chars.values().any(|t| is_private_use(t))
+            || self.ranges.iter().any(|(_, _, _, target)| match target {
+                RangeTarget::Start(units) => {
+                    units.first().is_some_and(|u| (0xE000..=0xF8FF).contains(u))
+                }
+                RangeTarget::List(list) => list.iter().any(|t| is_private_use(t)),
+            })
+    }
+
     /// Text for a code of `len` bytes. Codes written with a different length in the CMap (a
     /// common producer bug) are matched by value as a fallback.
     pub fn get(&mut self, code: u32, len: u8) -> Option<&str> {
@@ -867,6 +951,11 @@ mod tests {
         assert_eq!(glyph_to_unicode("u1F600").as_deref(), Some("😀"));
         assert_eq!(glyph_to_unicode("a.sc").as_deref(), Some("a"));
         assert_eq!(glyph_to_unicode("g123"), None);
+        // Ligatures named by their parts; a part without a meaning spoils the whole name.
+        assert_eq!(glyph_to_unicode("f_t").as_deref(), Some("ft"));
+        assert_eq!(glyph_to_unicode("f_f_i.alt").as_deref(), Some("ffi"));
+        assert_eq!(glyph_to_unicode("f_g123"), None);
+        assert!(is_private_use("\u{F603}") && !is_private_use("ft") && !is_private_use(""));
     }
 
     #[test]
