@@ -371,7 +371,7 @@ fn builtin_type1_encoding(
         .and_then(|d| deref(doc, d.get(b"FontFile").ok()))
         .and_then(|o| o.as_stream().ok())
     else {
-        return Vec::new();
+        return builtin_cff_encoding(doc, dict, max_stream);
     };
     let Ok(bytes) = file.decompressed_content_with_limit(max_stream) else {
         return Vec::new();
@@ -404,6 +404,28 @@ fn builtin_type1_encoding(
         }
     }
     out
+}
+
+/// The builtin encoding of an embedded compact (Type1C, FontFile3) font: code → glyph name
+/// through the CFF encoding and charset (TeX math fonts carry their symbols this way).
+fn builtin_cff_encoding(doc: &Document, dict: &Dictionary, max_stream: usize) -> Vec<(u8, String)> {
+    let Some(bytes) = descriptor(doc, dict)
+        .and_then(|d| deref(doc, d.get(b"FontFile3").ok()))
+        .and_then(|o| o.as_stream().ok())
+        .filter(|s| name_of(doc, s.dict.get(b"Subtype").ok()).as_deref() == Some("Type1C"))
+        .and_then(|s| s.decompressed_content_with_limit(max_stream).ok())
+    else {
+        return Vec::new();
+    };
+    let Some(cff) = ttf_parser::cff::Table::parse(&bytes) else {
+        return Vec::new();
+    };
+    (0..=255u8)
+        .filter_map(|code| {
+            let gid = cff.glyph_index(code).filter(|g| g.0 != 0)?;
+            Some((code, cff.glyph_name(gid)?.to_string()))
+        })
+        .collect()
 }
 
 /// CID → text for an embedded TrueType CID font: CIDToGIDMap, then the font's Unicode cmap
