@@ -770,7 +770,7 @@ fn block_lines<'a>(pieces: impl Iterator<Item = &'a Piece>) -> TextBlock {
             Some(line)
                 if line
                     .first()
-                    .is_some_and(|f| (f.y - p.y).abs() <= INTRA_LINE * f.size.min(p.size)) =>
+                    .is_some_and(|f| (f.y - p.y).abs() <= INTRA_LINE * f.size.max(p.size)) =>
             {
                 line.push(p)
             }
@@ -785,16 +785,21 @@ fn block_lines<'a>(pieces: impl Iterator<Item = &'a Piece>) -> TextBlock {
     for mut line in lines {
         line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let Some(first) = line.first() else { continue };
-        // The dominant baseline and size of the line: its first piece's.
+        // The line's baseline is that of its largest text (not of a superscript).
+        let main = line
+            .iter()
+            .max_by(|a, b| a.size.total_cmp(&b.size))
+            .map_or(first.y, |p| p.y);
         let mut joined = Piece {
             x0: first.x0,
             x1: first.x1,
-            y: first.y,
+            y: main,
             size: first.size,
             text: String::new(),
         };
         for p in &line {
-            if !joined.text.is_empty() {
+            // A sub- or superscript touching its base joins it without a space.
+            if !joined.text.is_empty() && p.x0 - joined.x1 > SPACE_GAP * p.size.max(joined.size) {
                 joined.text.push(' ');
             }
             joined.text.push_str(&p.text);
