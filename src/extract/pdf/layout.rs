@@ -454,10 +454,16 @@ fn paragraphs(block: &TextBlock) -> Vec<(String, f64)> {
                 && line.x0 > prev.x0 + 0.7 * size;
             let prev_short = prev.x1 < block.x1 - (4.0 * size).max(0.15 * width);
             let prev_ends = prev.text.ends_with(['.', ':', ';', '!', '?']);
-            wide_gap
-                || indent
-                || (prev_short && (prev_ends || line.x0 <= prev.x0 + 0.7 * size))
-                || marker(&line.text).is_some()
+            // A word hyphenated across the line break never ends a paragraph.
+            let mut tail = prev.text.chars().rev();
+            let hyphenated = tail.next() == Some('-')
+                && tail.next().is_some_and(char::is_alphabetic)
+                && line.text.chars().next().is_some_and(char::is_lowercase);
+            !hyphenated
+                && (wide_gap
+                    || indent
+                    || (prev_short && (prev_ends || line.x0 <= prev.x0 + 0.7 * size))
+                    || marker(&line.text).is_some())
         } else {
             false
         };
