@@ -149,8 +149,15 @@ impl Font {
             }
             _ => {}
         }
+        let win_ansi = std::ptr::eq(base, &pdf_encoding::WINANSI);
         self.simple_text = (0..256u32)
-            .map(|c| base.get(c as u8).map(String::from).unwrap_or_default())
+            .map(|c| match base.get(c as u8) {
+                // Control codes are no text; WinAnsi shows its unused upper codes as bullets
+                // (PDF 32000-1, annex D, note 6).
+                Some(ch) if !ch.is_control() => ch.to_string(),
+                _ if win_ansi && matches!(c, 127 | 129 | 141 | 143 | 144 | 157) => "•".to_string(),
+                _ => String::new(),
+            })
             .collect();
         if !named_base {
             // An embedded Type1 program carries its own ("builtin") encoding.
