@@ -13,8 +13,8 @@ use shnor::extract::{Options, extract_bytes};
 /// Extracted full text, or (error code, Russian message).
 type Outcome = Result<String, (String, String)>;
 
-/// Regression floor for the median fidelity (measured 0.965 over 56 usable references, 2026-11-23).
-const FIDELITY_FLOOR: f64 = 0.95;
+/// Regression floor for the median fidelity (measured 0.973 over 56 usable references, 2026-11-23).
+const FIDELITY_FLOOR: f64 = 0.96;
 
 /// References that are objectively unusable: pdftotext printed raw glyph codes (CID fonts
 /// without ToUnicode, manifest tag `no-tounicode`) instead of the document's text, so no faithful reader can match them. Listed here, printed, and left out of the median.
@@ -203,9 +203,11 @@ fn realfiles_pdf_outcomes_and_fidelity() {
         "outcomes contradict the manifest:\n{}",
         wrong.join("\n")
     );
-    // Issue #4's bar is a median of 0.95. What keeps us below it: tables linearised row by row
-    // where pdftotext follows the layout, form/multi-column reading order, rotated text, and
-    // references that are themselves garbage (fonts without ToUnicode, scans). The texts are
+    // Issue #4's bar is a median of 0.95, met since the reading order follows pdftotext's
+    // (block growth and topological sort). What still scores low: ruled tables, which we read
+    // row by row where pdftotext reads its own blocks (often whole columns), rotated tables,
+    // form-field values pdftotext draws from widget appearances, and references that are
+    // themselves garbage (fonts without ToUnicode, scans). The texts are
     // compared in reading order (`Document::reading_text`: furniture where it was read, list
     // markers kept). This floor catches regressions; PDF_DUMP_DIR=dir writes our texts.
     println!(

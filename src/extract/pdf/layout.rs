@@ -177,7 +177,20 @@ fn layout_group(mut glyphs: Vec<G>, rules: &[Rule], ltr: bool) -> Vec<Item> {
         }
     }
     let pieces = build_pieces(&glyphs);
-    for mut block in coalesce_blocks(pieces) {
+    let blocks = coalesce_blocks(pieces.clone());
+    let (merged, table_merges) = merge_row_aligned(blocks.clone());
+    // Side-by-side blocks with shared baselines (an unruled table, numbers beside list items):
+    // lines across the page are the reading unit, so the group is laid out by joining text on
+    // each line and cutting at column gutters (XY cut) instead of pdftotext's block order.
+    let row_aligned = table_merges >= MIN_TABLE_MERGES;
+    let blocks = if row_aligned {
+        build_blocks(pieces)
+    } else if table_merges == 0 {
+        merged
+    } else {
+        blocks
+    };
+    for mut block in blocks {
         for line in &mut block.lines {
             line.text = logical_order(&line.text, ltr);
         }
@@ -203,6 +216,9 @@ fn layout_group(mut glyphs: Vec<G>, rules: &[Rule], ltr: bool) -> Vec<Item> {
     // Blocks are visited top to bottom in the order they were started; tables join by top.
     items.sort_by_key(|(it, _)| bucket(it.top));
     let (items, meta): (Vec<Item>, Vec<(f64, usize)>) = items.into_iter().unzip();
+    if row_aligned {
+        return order_items(items, 0);
+    }
     reading_order(items, &meta, ltr)
 }
 
@@ -768,6 +784,94 @@ fn coalesce_blocks(mut pieces: Vec<Piece>) -> Vec<TextBlock> {
     blocks
 }
 
+/// Side-by-side blocks whose lines share baselines, one of them narrow, are the columns of an
+/// unruled table or a column of list numbers beside their items: they are read as one block,
+/// row by row (pdftotext reads them column by column). Two columns of prose are both wide and
+/// stay apart.
+fn merge_row_aligned(mut blocks: Vec<TextBlock>) -> (Vec<TextBlock>, usize) {
+    if blocks.len() > MAX_ROW_MERGE_BLOCKS {
+        return (blocks, 0);
+    }
+    let mut table_merges = 0;
+    let span = |b: &TextBlock| {
+        (
+            b.lines.last().map_or(0.0, Piece::bottom),
+            b.lines.first().map_or(0.0, Piece::top),
+        )
+    };
+    let is_bare_marker = |t: &str| !t.contains(' ') && marker(&format!("{t} x")).is_some();
+    'again: loop {
+        for i in 0..blocks.len() {
+            let a = &blocks[i];
+            let (lo, hi) = span(a);
+            // Where a block's text starts on a's height (its lines with a baseline there).
+            let start_beside = |k: usize| {
+                blocks[k]
+                    .lines
+                    .iter()
+                    .filter(|l| l.y >= lo && l.y <= hi)
+                    .map(|l| l.x0)
+                    .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.min(x))))
+            };
+            // The nearest block to the right on a's height.
+            let Some((j, b_x0)) = (0..blocks.len())
+                .filter(|&k| k != i)
+                .filter_map(|k| start_beside(k).filter(|x| *x >= a.x1).map(|x| (k, x)))
+                .min_by(|p, q| p.1.total_cmp(&q.1))
+            else {
+                continue;
+            };
+            let b = &blocks[j];
+            let size = a
+                .lines
+                .iter()
+                .chain(&b.lines)
+                .map(|l| l.size)
+                .fold(f64::MAX, f64::min);
+            if (a.x1 - a.x0).min(b.x1 - b.x0) > ROW_MERGE_NARROW * size {
+                continue;
+            }
+            let (few, many) = if a.lines.len() <= b.lines.len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let aligned = |l: &Piece| {
+                many.lines
+                    .iter()
+                    .any(|m| (m.y - l.y).abs() <= 0.3 * l.size.min(m.size))
+            };
+            let matched = few.lines.iter().filter(|l| aligned(l)).count();
+            // A lone list number ("1.", "а)") beside the first line of its item.
+            let marker_beside = a.lines.len() == 1
+                && matched == 1
+                && a.lines.iter().all(|l| is_bare_marker(&l.text))
+                && b_x0 - a.x1 <= 4.0 * size;
+            if !marker_beside && (matched < 2 || matched * 2 < few.lines.len()) {
+                continue;
+            }
+            let mut pieces: Vec<Piece> = a.lines.iter().chain(&b.lines).cloned().collect();
+            pieces.sort_by(|p, q| q.y.total_cmp(&p.y).then(p.x0.total_cmp(&q.x0)));
+            let merged = block_lines(pieces.iter());
+            if matched >= 2 {
+                table_merges += 1;
+            }
+            let (lo, hi) = (i.min(j), i.max(j));
+            blocks.remove(hi);
+            blocks[lo] = merged;
+            continue 'again;
+        }
+        return (blocks, table_merges);
+    }
+}
+
+/// Above this many blocks in a direction group, no row merging (it is quadratic per merge).
+const MAX_ROW_MERGE_BLOCKS: usize = 300;
+/// Width, in font sizes, up to which a block counts as a narrow table column.
+const ROW_MERGE_NARROW: f64 = 7.0;
+/// Merges of blocks sharing two or more baselines that make a group an unruled table.
+const MIN_TABLE_MERGES: usize = 2;
+
 /// Join a block's pieces (top to bottom, left to right) into lines by baseline.
 fn block_lines<'a>(pieces: impl Iterator<Item = &'a Piece>) -> TextBlock {
     let mut lines: Vec<Vec<&Piece>> = Vec::new();
@@ -846,7 +950,7 @@ struct OBox {
 }
 
 /// Above this many blocks on a page the quadratic sort gives way to the cheap XY cut.
-const MAX_SORTED_BLOCKS: usize = 3000;
+const MAX_SORTED_BLOCKS: usize = 2000;
 
 /// Blocks of more lines are prose, never grid cells: two columns whose paragraphs happen to
 /// line up are read column by column (pdftotext reads them across, as a table).
