@@ -467,7 +467,9 @@ fn paragraphs(block: &TextBlock) -> Vec<(String, f64)> {
             let wide_gap = pitch.is_some_and(|p| lines.len() >= 3 && gap > 1.35 * p);
             let indent = line.x0 > block.x0 + 0.7 * size
                 && next.is_none_or(|n| line.x0 > n.x0 + 0.7 * size)
-                && line.x0 > prev.x0 + 0.7 * size;
+                && line.x0 > prev.x0 + 0.7 * size
+                // The hanging indent of a list item's second line is no new paragraph.
+                && marker(&prev.text).is_none();
             let prev_short = prev.x1 < block.x1 - (4.0 * size).max(0.15 * width);
             let prev_ends = prev.text.ends_with(['.', ':', ';', '!', '?']);
             // A word hyphenated across the line break never ends a paragraph.
@@ -1549,6 +1551,56 @@ mod tests {
         }
         let t = texts(&page_items(&page)).join(" ");
         assert!(t.starts_with("лев00 лев01 лев02 лев03 лев04 лев10"), "{t}");
+    }
+
+    #[test]
+    fn unruled_table_is_read_row_by_row() {
+        // A name column and two narrow value columns on shared baselines, rows 20 pt apart.
+        let mut page = PageContent {
+            width: 600.0,
+            height: 800.0,
+            ..PageContent::default()
+        };
+        for (r, (name, a, b)) in [
+            ("Доля", "39 %", "55 %"),
+            ("Число", "9", "25"),
+            ("Охват", "0 %", "70 %"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 700.0 - 20.0 * r as f64;
+            page.glyphs.extend(glyphs(name, 50.0, y, 12.0, 6.0));
+            page.glyphs.extend(glyphs(a, 300.0, y, 12.0, 6.0));
+            page.glyphs.extend(glyphs(b, 400.0, y, 12.0, 6.0));
+        }
+        let t = texts(&page_items(&page)).join(" ");
+        assert_eq!(t, "Доля 39 % 55 % Число 9 25 Охват 0 % 70 %");
+    }
+
+    #[test]
+    fn list_numbers_join_their_items() {
+        let mut page = PageContent {
+            width: 600.0,
+            height: 800.0,
+            ..PageContent::default()
+        };
+        for (i, top) in [700.0, 640.0].iter().enumerate() {
+            page.glyphs
+                .extend(glyphs(&format!("{}.", i + 1), 50.0, *top, 12.0, 6.0));
+            page.glyphs
+                .extend(glyphs("провести мероприятие", 80.0, *top, 12.0, 6.0));
+            page.glyphs
+                .extend(glyphs("для родителей", 80.0, top - 14.0, 12.0, 6.0));
+        }
+        let t = texts(&page_items(&page));
+        assert_eq!(
+            t,
+            vec![
+                "1. провести мероприятие для родителей",
+                "2. провести мероприятие для родителей"
+            ]
+        );
     }
 
     #[test]
