@@ -387,3 +387,300 @@ fn dates_are_not_target_values() {
     let (_, r) = run(doc);
     assert_ne!(presence(&r, Element::Indicators), Presence::Present);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Generalisation (issue #6): elements in running prose, unusual column headers, goal headings
+// and passport rows, negative contexts that must win over section-level matches.
+// ---------------------------------------------------------------------------------------------
+
+/// A programme written as running prose: no element headings, labels or tables. It opens with
+/// a «Пояснительная записка» whose past-tense diagnosis must not swallow the programme text.
+fn prose(goal: &str, measures: &str, indicators: &str, monitoring: &str, analysis: &str) -> String {
+    format!(
+        "ПРОГРАММА РАЗВИТИЯ МБОУ «СОШ № 7» г. Энска на 2024–2026 годы\n\n\
+         Пояснительная записка\n\n\
+         В 2023 году школа была включена в перечень школ с низкими образовательными результатами. Анкетирование показало, что 40 % обучающихся не проявляют интереса к учёбе, а низкая учебная мотивация стала главным риском.\n\n\
+         {goal}\n\n{measures}\n\n{indicators}\n\n{monitoring}\n\n{analysis}\n"
+    )
+}
+
+const P_GOAL: &str = "Целью программы является повышение к маю 2026 года доли обучающихся с высокой учебной мотивацией.";
+const P_MEASURES: &str = "Для этого в октябре 2024 года планируется провести проектную неделю (ответственный — заместитель директора), а клуб «Юный исследователь» будет работать еженедельно под руководством учителя биологии.";
+const P_INDICATORS: &str =
+    "К концу программы доля обучающихся с высокой учебной мотивацией увеличится с 40 до 60 %.";
+const P_MONITORING: &str = "Ход реализации программы будет отслеживаться ежеквартально: педагог-психолог проводит анкетирование обучающихся в октябре и апреле.";
+const P_ANALYSIS: &str = "По итогам каждого полугодия результаты будут проанализированы на педагогическом совете, и план мероприятий будет скорректирован.";
+
+#[test]
+fn prose_programme_is_complete_and_the_diagnosis_ends_at_the_goal() {
+    let (doc, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    for e in Element::ALL {
+        assert_eq!(
+            presence(&r, e),
+            Presence::Present,
+            "{e}: {:?}",
+            r.element(e)
+        );
+        for ev in r.element(e).map(|v| v.evidence.clone()).unwrap_or_default() {
+            let block = doc.blocks[ev.location.block as usize].text();
+            assert!(block.contains(&ev.quote), "«{}» not in «{block}»", ev.quote);
+        }
+    }
+    assert!(r.cycle_complete);
+    // Without the goal statement the whole text stays under «Пояснительная записка».
+    let (_, r) = run(&prose(
+        "Школа работает в сложных условиях.",
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn goal_in_prose_by_its_definition() {
+    for goal in [
+        "Целью программы является повышение к маю 2026 года доли обучающихся с высокой учебной мотивацией.",
+        "Школа ставит перед собой цель к маю 2026 года сделать учёбу интересной для каждого ученика.",
+        "Мы хотим, чтобы к 2026 году каждый ученик находил на уроках задачи по силам и по интересу.",
+        "Программа нацелена на повышение учебной мотивации обучающихся 5–9 классов.",
+    ] {
+        let (_, r) = run(&prose(
+            goal,
+            P_MEASURES,
+            P_INDICATORS,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_eq!(presence(&r, Element::Goal), Presence::Present, "{goal}");
+    }
+    let (_, r) = run(&prose(
+        "Школа работает в сложных условиях.",
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_ne!(presence(&r, Element::Goal), Presence::Present);
+}
+
+#[test]
+fn measures_in_prose_as_planned_or_future_actions() {
+    for measures in [
+        "Для этого в октябре 2024 года планируется провести проектную неделю, ответственный — заместитель директора.",
+        "В течение года мы проведём цикл встреч «Учиться интересно» (один раз в месяц, педагог-психолог).",
+        "Для обучающихся с трудностями будут организованы занятия в малых группах (два раза в неделю, учителя-предметники).",
+        "С сентября 2024 года начнёт работать клуб «Юный исследователь» (ответственный — учитель биологии).",
+    ] {
+        let (_, r) = run(&prose(
+            P_GOAL,
+            measures,
+            P_INDICATORS,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_eq!(
+            presence(&r, Element::Measures),
+            Presence::Present,
+            "{measures}"
+        );
+    }
+    let past = "В 2023 году школа провела неделю математики и организовала клуб.";
+    let (_, r) = run(&prose(P_GOAL, past, P_INDICATORS, P_MONITORING, P_ANALYSIS));
+    assert_ne!(presence(&r, Element::Measures), Presence::Present);
+}
+
+#[test]
+fn indicators_in_prose_as_baseline_and_target() {
+    for ind in [
+        "К концу программы доля обучающихся с высокой учебной мотивацией увеличится с 40 до 60 %.",
+        "Посещаемость родительских собраний вырастет с 28 до 60 %.",
+        "Планируемые показатели: доля мотивированных обучающихся — не менее 60 % (2023 — 40 %).",
+        "Целевые значения: число участников олимпиад — с 12 до 30 человек.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, ind, P_MONITORING, P_ANALYSIS));
+        assert_eq!(
+            presence(&r, Element::Indicators),
+            Presence::Present,
+            "{ind}"
+        );
+    }
+    for not_ind in [
+        // A number inside the goal statement is the goal's target.
+        "Наша цель: доля обучающихся с высокой учебной мотивацией увеличится с 40 до 60 %.",
+        // A past change is diagnosis.
+        "За 2023 год доля неуспевающих снизилась с 20 до 15 %.",
+        // A change without values is not measurable.
+        "Доля обучающихся с высокой учебной мотивацией заметно увеличится.",
+    ] {
+        let (_, r) = run(&prose(
+            P_GOAL,
+            P_MEASURES,
+            not_ind,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_ne!(
+            presence(&r, Element::Indicators),
+            Presence::Present,
+            "{not_ind}"
+        );
+    }
+}
+
+#[test]
+fn monitoring_in_columns_is_recognised_by_family() {
+    for header in [
+        "Методы сбора информации",
+        "Способ контроля",
+        "Форма фиксации",
+        "Инструментарий",
+        "Источник данных",
+        "Периодичность замеров",
+    ] {
+        let table = format!(
+            "| Показатель | 2023 | 2025 | {header} |\n|---|---|---|---|\n\
+             | Доля мотивированных обучающихся | 40 % | 60 % | анкета, октябрь и апрель |\n\
+             | Число участников олимпиад | 12 | 30 | протокол школьного этапа, ежегодно |"
+        );
+        let (_, r) =
+            run(&programme(GOAL, MEASURES, &table, "", ANALYSIS)
+                .replace("## 5. Мониторинг\n\n", ""));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{header}"
+        );
+        let ev = r
+            .element(Element::Monitoring)
+            .map(|v| v.evidence.clone())
+            .unwrap_or_default();
+        assert!(
+            ev.iter().any(|e| e.column.as_deref() == Some(header)),
+            "{header}: {ev:?}"
+        );
+    }
+    // A plain «Примечание» column is not monitoring.
+    let table = "| Показатель | 2023 | 2025 | Примечание |\n|---|---|---|---|\n| Доля мотивированных обучающихся | 40 % | 60 % | анкета, октябрь и апрель |";
+    let (_, r) =
+        run(&programme(GOAL, MEASURES, table, "", ANALYSIS).replace("## 5. Мониторинг\n\n", ""));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn more_monitoring_synonyms_count() {
+    for text in [
+        "Мониторинговые процедуры проводятся ежеквартально заместителем директора по УВР.",
+        "Контрольные точки — декабрь и май: педагог-психолог проводит анкетирование по единой методике.",
+        "В мае педагог-психолог повторяет анкетирование тех же классов по той же методике.",
+        "Отслеживание посещаемости клуба ведёт классный руководитель еженедельно.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn more_analysis_synonyms_count() {
+    for text in [
+        "Обсуждение итогов на педсовете проводится в конце каждого полугодия.",
+        "Итоги каждой четверти мы обсуждаем на совещании при директоре.",
+        "В августе коллектив сопоставляет полученные значения с целевыми.",
+        "По итогам года директор принимает решение о продолжении или изменении мероприятий.",
+        "В конце полугодия проводится рефлексивный семинар педагогов.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, text));
+        assert_eq!(presence(&r, Element::Analysis), Presence::Present, "{text}");
+    }
+}
+
+#[test]
+fn past_and_formal_monitoring_in_prose_is_not_monitoring() {
+    for text in [
+        "В 2023 году был проведён мониторинг учебной мотивации, он показал низкий интерес к учёбе.",
+        "По результатам мониторинга, проведённого ФИОКО, школа включена в перечень школ с низкими образовательными результатами.",
+        "Контроль за исполнением программы оставляю за собой.",
+        "Контроль за реализацией программы возложить на заместителя директора по УВР.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        assert_ne!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn diagnosis_labels_and_subsections_do_not_give_analysis() {
+    // A «Проблемный анализ:» label in prose opens a diagnosis of its own.
+    let label = "Проблемный анализ:\n\nПедагоги анализируют результаты ВПР: 40 % обучающихся не справляются с заданиями базового уровня.";
+    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, "")
+        .replace("Пояснительная записка\n\n", "")
+        .replace(P_GOAL, &format!("{label}\n\n{P_GOAL}")));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+
+    // A subsection «Анализ итогов года» under a neutral chapter title whose body holds findings:
+    // the findings win over the heading, even though other sentences of the body are neutral.
+    let doc = format!(
+        "# Программа развития МБОУ «СОШ № 1» на 2024–2026 годы\n\n\
+         ## 1. С чего мы начинаем\n\n\
+         ### 1.1. Анализ итогов года\n\n\
+         Анализ показал, что треть обучающихся не справляется с заданиями базового уровня. Средний балл ОГЭ по математике — 3,1.\n\n\
+         ## 2. Цель\n\n{GOAL}\n\n## 3. Мероприятия\n\n{MEASURES}\n\n## 4. Показатели\n\n{INDICATORS}\n\n## 5. Мониторинг\n\n{MONITORING}\n"
+    );
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+    // The same heading over a planned analysis still counts.
+    let (_, r) = run(&doc.replace(
+        "Анализ показал, что треть обучающихся не справляется с заданиями базового уровня. Средний балл ОГЭ по математике — 3,1.",
+        "Анализ результатов проводится на педсовете в конце каждого полугодия, по его итогам план корректируется.",
+    ));
+    assert_eq!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn goal_under_a_heading_with_the_goal_word_anywhere_or_in_a_passport_row() {
+    let doc = programme(GOAL, MEASURES, INDICATORS, MONITORING, ANALYSIS)
+        .replace("## 2. Цель\n\n", "## 2. Ожидаемый результат (цель)\n\n");
+    let (_, r) = run(&doc);
+    assert_eq!(presence(&r, Element::Goal), Presence::Present);
+
+    // The first row of a two-column passport table is content, not a header.
+    let passport = "| Цель Программы | Повысить к маю 2025 года долю обучающихся с высокой учебной мотивацией до 55 % |\n|---|---|\n| Сроки реализации | 2024–2025 годы |";
+    let doc = programme("", MEASURES, INDICATORS, MONITORING, ANALYSIS)
+        .replace("## 2. Цель\n\n", "")
+        .replace(
+            "## 1. Анализ текущей ситуации",
+            &format!("{passport}\n\n## 1. Анализ текущей ситуации"),
+        );
+    let (_, r) = run(&doc);
+    assert_eq!(presence(&r, Element::Goal), Presence::Present);
+    let ev = r
+        .element(Element::Goal)
+        .and_then(|v| v.evidence.first().cloned());
+    assert!(
+        ev.as_ref().is_some_and(
+            |e| e.quote.starts_with("Повысить к маю 2025") && e.location.cell.is_some()
+        ),
+        "{ev:?}"
+    );
+
+    // A heading that only refers to the goal does not state one.
+    let doc = programme("", MEASURES, INDICATORS, MONITORING, ANALYSIS)
+        .replace("## 2. Цель\n\n", "")
+        .replace("## 3. Мероприятия", "## 3. Мероприятия по достижению цели");
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Goal), Presence::Present);
+}

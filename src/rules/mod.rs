@@ -193,6 +193,10 @@ pub struct Rule {
     /// Spans that never count as a match («результаты мониторинга» is a reference, not
     /// monitoring); they are blanked before the patterns run.
     pub ignore: Patterns,
+    /// Anchor rules only: when one sentence of the anchor's body is voided by a negative
+    /// context (past tense, findings of a diagnosis), the body is that context's text, so its
+    /// neutral sentences do not count; only sentences matching the rule's own patterns still do.
+    pub strict_body: bool,
 }
 
 impl Rule {
@@ -451,6 +455,8 @@ struct RawRule {
     weak_reason: Option<String>,
     #[serde(default)]
     ignore: Vec<S>,
+    #[serde(default)]
+    strict_body: bool,
 }
 
 #[derive(Deserialize)]
@@ -739,6 +745,15 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                     Scope::Text
                 }
             };
+            if r.strict_body && scope == Scope::Text {
+                cx.issue(
+                    Some(r.id.span()),
+                    format!(
+                        "правило «{}»: strict_body допустимо только при scope = «anchor»",
+                        r.id.get_ref()
+                    ),
+                );
+            }
             let w = *r.weight.get_ref();
             if !(w > 0.0 && w <= 10.0) {
                 cx.issue(
@@ -775,6 +790,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 requires,
                 weak_reason: r.weak_reason.clone(),
                 ignore,
+                strict_body: r.strict_body,
             });
         }
         if rules.is_empty() {

@@ -517,6 +517,7 @@ impl Builder<'_> {
                 break;
             }
         }
+        let by_roles = header_row.is_some();
         if header_row.is_none() {
             header_row = t.rows.iter().position(|r| r.header).filter(|&r| r < 3);
         }
@@ -531,6 +532,18 @@ impl Builder<'_> {
                 if short && has_role {
                     header_row = Some(0);
                 }
+            }
+        }
+        // A two-column key|value table (a passport) whose first row is already content
+        // («Цель Программы | Восполнить к декабрю…»): the writer's header flag is layout only.
+        if !by_roles && header_row.is_some() && t.columns() == 2 {
+            let value_words = header_row
+                .and_then(|hr| cells.get(hr))
+                .and_then(|row| row.get(1))
+                .map(|(_, _, us)| cell_text(&self.units, us).split_whitespace().count())
+                .unwrap_or(0);
+            if value_words >= 8 {
+                header_row = None;
             }
         }
         let mut columns = Vec::new();
@@ -741,7 +754,10 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
     }
     label_anchors(&units, &mut anchors);
 
-    let element_labels: Vec<usize> = anchors
+    // Where the programme proper starts: a run-in «Цель:» / «Задачи:» label, or a paragraph
+    // stating the goal («Целью программы является…»). An initial-diagnosis section («Пояснительная
+    // записка», «Анализ текущей ситуации») ends there even without a heading.
+    let mut programme_starts: Vec<usize> = anchors
         .iter()
         .filter(|a| {
             a.kind == AnchorKind::Label
@@ -750,8 +766,17 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         })
         .map(|a| a.unit)
         .collect();
+    programme_starts.extend(goal_statement_units(&units, rules));
+    programme_starts.sort_unstable();
+    programme_starts.dedup();
+    // Paragraph labels open a section of their own: «Проблемный анализ: …» and the lines under it.
+    let label_scopes: Vec<(usize, usize, Vec<usize>)> = anchors
+        .iter()
+        .filter(|a| a.kind == AnchorKind::Label && units[a.unit].kind != UnitKind::Cell)
+        .map(|a| (a.unit, a.text_end, a.body.clone()))
+        .collect();
     // Section-level contexts (e.g. diagnosis): a unit is inside when one of the headings around
-    // it matches.
+    // it matches, or the label it sits under.
     let section_contexts: Vec<Option<Vec<bool>>> = rules
         .contexts
         .iter()
@@ -762,15 +787,28 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
             let mut flags = vec![false; n];
             for h in &headings {
                 if c.holds(&units[h.unit].folded) {
-                    // A run-in «Цель:» / «Задачи:» label starts the programme proper even
-                    // without a heading.
-                    let end = element_labels
+                    let end = programme_starts
                         .iter()
                         .copied()
                         .find(|&u| u > h.unit && u < h.end)
                         .unwrap_or(h.end);
                     for f in flags.iter_mut().take(end).skip(h.unit) {
                         *f = true;
+                    }
+                }
+            }
+            for (unit, text_end, body) in &label_scopes {
+                let label = units[*unit].folded.get(..*text_end).unwrap_or("");
+                if c.holds(label) {
+                    let end = programme_starts
+                        .iter()
+                        .copied()
+                        .find(|&u| u > *unit)
+                        .unwrap_or(n);
+                    for &b in std::iter::once(unit).chain(body.iter()) {
+                        if let Some(f) = flags.get_mut(b).filter(|_| b < end) {
+                            *f = true;
+                        }
                     }
                 }
             }
@@ -817,6 +855,39 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         st.doc_type = DocType::AntiriskProgramme;
     }
     st
+}
+
+/// Paragraphs and list items with a sentence that states the programme's goal (the goal's
+/// text rules match and none of their sentence-level exclusions holds).
+fn goal_statement_units(units: &[Unit], rules: &Rules) -> Vec<usize> {
+    let Some(goal) = rules.element(crate::model::Element::Goal) else {
+        return Vec::new();
+    };
+    let text_rules: Vec<&crate::rules::Rule> = goal
+        .rules
+        .iter()
+        .filter(|r| r.scope == crate::rules::Scope::Text)
+        .collect();
+    units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| matches!(u.kind, UnitKind::Paragraph | UnitKind::ListItem))
+        .filter(|(_, u)| {
+            u.sentences.iter().any(|s| {
+                let f = u.folded.get(s.clone()).unwrap_or("");
+                text_rules.iter().any(|r| {
+                    r.matches(f).is_some()
+                        && !r.exclude.iter().any(|&ci| {
+                            rules
+                                .contexts
+                                .get(ci)
+                                .is_some_and(|c| c.target == ContextTarget::Sentence && c.holds(f))
+                        })
+                })
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// «Цель программы: …» and «Задачи:» paragraphs followed by a list.
