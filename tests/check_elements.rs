@@ -684,3 +684,127 @@ fn goal_under_a_heading_with_the_goal_word_anywhere_or_in_a_passport_row() {
     let (_, r) = run(&doc);
     assert_ne!(presence(&r, Element::Goal), Presence::Present);
 }
+
+#[test]
+fn monitoring_heading_over_findings_is_not_monitoring() {
+    let doc = format!(
+        "# Программа развития МБОУ «СОШ № 1» на 2024–2026 годы\n\n\
+         ## 1. С чего мы начинаем\n\n\
+         ### 1.1. Мониторинг образовательных результатов\n\n\
+         В 2023 году мониторинг проводился один раз. Наблюдается снижение качества знаний по математике.\n\n\
+         ## 2. Цель\n\n{GOAL}\n\n## 3. Мероприятия\n\n{MEASURES}\n\n## 4. Показатели\n\n{INDICATORS}\n\n## 5. Анализ\n\n{ANALYSIS}\n"
+    );
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+    // Planned tracking under the same heading counts.
+    let (_, r) = run(&doc.replace(
+        "В 2023 году мониторинг проводился один раз. Наблюдается снижение качества знаний по математике.",
+        "Мониторинг проводится ежеквартально, ответственный — заместитель директора.",
+    ));
+    assert_eq!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn the_goal_of_a_single_activity_is_not_the_programme_goal() {
+    for other in [
+        "Цель анкетирования — выявить уровень учебной мотивации обучающихся.",
+        "Цель семинара: познакомить педагогов с приёмами формирующего оценивания.",
+    ] {
+        let (_, r) = run(
+            &prose(other, P_MEASURES, P_INDICATORS, P_MONITORING, P_ANALYSIS)
+                .replace("Пояснительная записка\n\n", ""),
+        );
+        assert_ne!(presence(&r, Element::Goal), Presence::Present, "{other}");
+    }
+    let (_, r) = run(&prose(
+        "Программа призвана обеспечить каждому ученику успешное освоение математики к 2026 году.",
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Goal), Presence::Present);
+}
+
+#[test]
+fn a_common_chapter_that_covers_every_direction_closes_the_sections() {
+    let sec = |title: &str| {
+        format!(
+            "# {title}\n\nЦель направления — к 2025 году снизить долю обучающихся группы риска с 20 % до 10 %.\n\n\
+             Мероприятия: консультации (еженедельно, учителя); занятия в малых группах (по графику, завуч).\n\n\
+             Показатели: доля обучающихся группы риска — не более 10 %.\n\n"
+        )
+    };
+    let doc = format!(
+        "# Среднесрочная программа развития МБОУ «СОШ № 2» на 2024–2026 годы\n\n{}{}\
+         # Как мы будем отслеживать продвижение\n\n\
+         По обоим направлениям заместитель директора раз в четверть сводит данные анкет и текущую успеваемость. В конце каждого полугодия итоги обсуждаются на педагогическом совете, и мероприятия уточняются.\n",
+        sec("Направление 1. Высокая доля обучающихся с рисками учебной неуспешности"),
+        sec("Направление 2. Низкий уровень дисциплины в классе"),
+    );
+    let (_, r) = run(&doc);
+    assert_eq!(r.doc_type, DocType::MediumTermProgramme);
+    assert_eq!(r.sections.len(), 2);
+    assert!(
+        r.sections.iter().all(|s| s.cycle_complete),
+        "{:?}",
+        r.sections
+    );
+    // Without the «every direction» cue the chapter continues the last section only.
+    let (_, r) = run(&doc.replace("По обоим направлениям заместитель", "Заместитель"));
+    assert!(!r.sections[0].cycle_complete);
+    assert!(r.sections[1].cycle_complete);
+}
+
+#[test]
+fn plan_columns_in_plain_words() {
+    let doc = "# План-график реализации антирисковой программы на 2025 год\n\n\
+        Цель плана — к декабрю 2025 года вовлечь в родительский всеобуч не менее 60 % родителей.\n\n\
+        | Что делаем | Когда | Кто отвечает | Плановое значение | Как измеряем |\n|---|---|---|---|---|\n\
+        | Родительский всеобуч | 1 раз в четверть | педагог-психолог | не менее 60 % родителей | подсчёт участников после каждого занятия |\n\
+        | Субботние мастерские |  | классные руководители | не менее 25 семей | учёт семей каждый месяц |\n";
+    let (_, r) = run(doc);
+    assert_eq!(r.doc_type, DocType::Roadmap);
+    assert_eq!(r.roadmap_rows.len(), 2);
+    assert_eq!(
+        r.roadmap_rows[0].responsible.as_deref(),
+        Some("педагог-психолог")
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.code == "roadmap_row_without_date" && w.message.contains("Субботние"))
+    );
+    for e in [
+        Element::Goal,
+        Element::Measures,
+        Element::Indicators,
+        Element::Monitoring,
+    ] {
+        assert_eq!(presence(&r, e), Presence::Present, "{e}");
+    }
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn further_prose_indicator_and_analysis_forms() {
+    let (_, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        "К 2026 году не менее 80 % педагогов пройдут курсы по формирующему оцениванию.",
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Indicators), Presence::Present);
+    for text in [
+        "План мероприятий уточняется по итогам каждого полугодия.",
+        "Ежегодно педагогический совет делает выводы об эффективности мероприятий.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, text));
+        assert_eq!(presence(&r, Element::Analysis), Presence::Present, "{text}");
+    }
+    let past =
+        "По итогам 2023 года педсовет принял решение о переходе на новую систему оценивания.";
+    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, past));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}

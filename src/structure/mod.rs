@@ -1204,7 +1204,9 @@ fn find_sections(st: &Structure, rules: &Rules) -> Vec<Section> {
             let text = &st.units[other.unit].folded;
             let closes = other.level < h.level
                 || (other.level == h.level
-                    && (text.contains("программ") || !is_element_subheading(text, rules)));
+                    && (text.contains("программ")
+                        || !is_element_subheading(text, rules)
+                        || covers_all_directions(st, other.unit)));
             if closes {
                 end = other.unit;
                 break;
@@ -1222,6 +1224,23 @@ fn find_sections(st: &Structure, rules: &Rules) -> Vec<Section> {
         sections = table_row_sections(st, rules);
     }
     sections
+}
+
+fn all_directions_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"\b(вс[еи]\w*|обо(им|их)|обе(им|их)|кажд\w+|друг\w+)\s+([\w-]+\s+)?(направлени|раздел|фактор|риск)")
+    })
+}
+
+/// A chapter whose first paragraph says it covers every direction («По обоим направлениям…»,
+/// «для всех факторов риска») is programme-wide even when its heading names only an element.
+fn covers_all_directions(st: &Structure, heading: usize) -> bool {
+    st.units
+        .iter()
+        .skip(heading + 1)
+        .find(|u| u.kind != UnitKind::Heading)
+        .is_some_and(|u| all_directions_re().is_match(&u.folded))
 }
 
 /// Sections laid out as table rows: a «Фактор риска» column names the risk of each row and the
