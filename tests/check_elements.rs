@@ -808,3 +808,119 @@ fn further_prose_indicator_and_analysis_forms() {
     let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, past));
     assert_ne!(presence(&r, Element::Analysis), Presence::Present);
 }
+
+#[test]
+fn passport_tables_numbered_or_with_a_short_goal_row() {
+    for passport in [
+        // «№ | key | value» rows.
+        "| № | Раздел паспорта | Содержание |\n|---|---|---|\n| 1 | Наименование | Антирисковая программа |\n| 2 | Цель программы | Повысить к маю 2025 года долю обучающихся с высокой учебной мотивацией до 55 % |",
+        // A goal row the writer flagged as the header, with a short value.
+        "| Цель программы | Рост учебной мотивации |\n|---|---|\n| Сроки реализации | 2024–2025 годы |",
+    ] {
+        let doc = programme("", MEASURES, INDICATORS, MONITORING, ANALYSIS)
+            .replace("## 2. Цель\n\n", "")
+            .replace(
+                "## 1. Анализ текущей ситуации",
+                &format!("{passport}\n\n## 1. Анализ текущей ситуации"),
+            );
+        let (_, r) = run(&doc);
+        assert_eq!(presence(&r, Element::Goal), Presence::Present, "{passport}");
+        let quote = r
+            .element(Element::Goal)
+            .and_then(|v| v.evidence.first().map(|e| e.quote.clone()))
+            .unwrap_or_default();
+        assert!(
+            quote.starts_with("Повысить") || quote.starts_with("Рост"),
+            "{quote}"
+        );
+    }
+}
+
+#[test]
+fn goal_lead_ins_and_references() {
+    for goal in [
+        "Наша цель — к маю 2026 года сделать так, чтобы каждый ученик справлялся с программой.",
+        "Коллектив видит свою главную цель в том, чтобы к 2026 году каждый ученик справлялся с программой.",
+    ] {
+        let (_, r) = run(&prose(
+            goal,
+            P_MEASURES,
+            P_INDICATORS,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_eq!(presence(&r, Element::Goal), Presence::Present, "{goal}");
+    }
+    let reference = "Для достижения цели: провести проектную неделю и открыть клуб.";
+    let (_, r) = run(&prose(
+        reference,
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_ne!(presence(&r, Element::Goal), Presence::Present);
+}
+
+#[test]
+fn bare_targets_and_present_tense_activities() {
+    let (_, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        "Ожидается, что к 2026 году доля обучающихся с высокой учебной мотивацией составит 60 %.",
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Indicators), Presence::Present);
+    let (_, r) = run(&prose(
+        P_GOAL,
+        "Еженедельно проводятся занятия клуба «Юный исследователь», ответственный — учитель биологии.",
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Measures), Presence::Present);
+    let (_, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        "На основе данных мониторинга педагогический совет принимает решения об изменении плана.",
+    ));
+    assert_eq!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn analysis_of_a_previous_programme_is_diagnosis() {
+    let doc = format!(
+        "# Программа развития МБОУ «СОШ № 1» на 2024–2026 годы\n\n\
+         ## 1. Анализ результатов реализации предыдущей программы развития\n\n\
+         Средний балл ОГЭ по математике — 3,1. Доля обучающихся, занятых в кружках, — 45 %.\n\n\
+         ## 2. Цель\n\n{GOAL}\n\n## 3. Мероприятия\n\n{MEASURES}\n\n## 4. Показатели\n\n{INDICATORS}\n\n## 5. Мониторинг\n\n{MONITORING}\n"
+    );
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn monitoring_header_families_beyond_the_first_list() {
+    for header in [
+        "Когда и как проверяем",
+        "Частота измерений",
+        "Средства отслеживания",
+        "Диагностика",
+    ] {
+        let table = format!(
+            "| Показатель | 2023 | 2025 | {header} |\n|---|---|---|---|\n\
+             | Доля мотивированных обучающихся | 40 % | 60 % | анкета, октябрь и апрель |"
+        );
+        let (_, r) =
+            run(&programme(GOAL, MEASURES, &table, "", ANALYSIS)
+                .replace("## 5. Мониторинг\n\n", ""));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{header}"
+        );
+    }
+}

@@ -301,8 +301,9 @@ fn anchor_hits(
         let mut body: Vec<(Hit, bool)> = Vec::new();
         for &bi in a.body.iter().filter(|b| in_ranges(ranges, **b)) {
             let bu = &st.units[bi];
-            // Headings of deeper subsections are structure, not content.
-            if bu.kind == UnitKind::Heading {
+            // Headings of deeper subsections are structure, not content; under a column
+            // header, the row labels of a key|value table name rows, they are not its values.
+            if bu.kind == UnitKind::Heading || (a.kind == AnchorKind::Column && bu.label) {
                 continue;
             }
             for s in bu.sentences.iter().cloned() {

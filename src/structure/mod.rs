@@ -542,7 +542,13 @@ impl Builder<'_> {
                 .and_then(|row| row.get(1))
                 .map(|(_, _, us)| cell_text(&self.units, us).split_whitespace().count())
                 .unwrap_or(0);
-            if value_words >= 8 {
+            let key_is_goal = header_row
+                .and_then(|hr| cells.get(hr))
+                .and_then(|row| row.first())
+                .is_some_and(|(_, _, us)| {
+                    goal_word_re().is_match(&fold(&cell_text(&self.units, us)))
+                });
+            if value_words >= 8 || (key_is_goal && value_words >= 2) {
                 header_row = None;
             }
         }
@@ -604,21 +610,27 @@ impl Builder<'_> {
                     }
                 }
             }
-            // Passport-style rows: «Цель программы» | text.
+            // Passport-style rows: «Цель программы» | text, also after a «№» cell
+            // («1 | Цель программы | text»).
             if !roadmap && row.len() >= 2 {
-                if let Some((_, _, first)) = row.first() {
-                    let label = cell_text(&self.units, first);
-                    let plain_number = label.chars().all(|c| {
+                let is_number = |us: &[usize]| {
+                    cell_text(&self.units, us).chars().all(|c| {
                         c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace()
-                    });
+                    })
+                };
+                let skip = usize::from(
+                    row.len() == 3 && row.first().is_some_and(|(_, _, us)| is_number(us)),
+                );
+                if let Some((_, _, first)) = row.get(skip) {
+                    let label = cell_text(&self.units, first);
                     if let Some(&lu) = first.first() {
-                        if !plain_number && label.chars().count() <= 120 {
+                        if !is_number(first) && label.chars().count() <= 120 {
                             for &u in first {
                                 self.units[u].label = true;
                             }
                             let body: Vec<usize> = row
                                 .iter()
-                                .skip(1)
+                                .skip(skip + 1)
                                 .flat_map(|(_, _, us)| us.iter().copied())
                                 .collect();
                             let text_end = self.units[lu].text.len();
@@ -1224,6 +1236,11 @@ fn find_sections(st: &Structure, rules: &Rules) -> Vec<Section> {
         sections = table_row_sections(st, rules);
     }
     sections
+}
+
+fn goal_word_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"\bцел(ь|и)\b"))
 }
 
 fn all_directions_re() -> &'static Regex {
