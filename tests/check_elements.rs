@@ -924,3 +924,29 @@ fn monitoring_header_families_beyond_the_first_list() {
         );
     }
 }
+
+#[test]
+fn third_person_future_measures_and_wordless_monitoring() {
+    let (_, r) = run(&prose(
+        P_GOAL,
+        "В октябре 2024 года заместитель директора проведёт для учителей семинар по управлению классом.",
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Measures), Presence::Present);
+    for text in [
+        "Раз в месяц заместитель директора посещает по два урока в каждом классе и заполняет карту наблюдения.",
+        "Сводные данные ежемесячно заносятся в таблицу классными руководителями.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{text}"
+        );
+    }
+    let past = "В 2023 году заместитель директора посещал уроки и заполнял карты наблюдения.";
+    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, past, P_ANALYSIS));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
