@@ -950,3 +950,22 @@ fn third_person_future_measures_and_wordless_monitoring() {
     let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, past, P_ANALYSIS));
     assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
 }
+
+#[test]
+fn swot_cells_and_problem_rows_outside_a_diagnosis_heading_are_diagnosis() {
+    for table in [
+        "| Сильные стороны | Слабые стороны |\n|---|---|\n| опытные педагоги | не проводится анализ результатов, нет корректировки планов |",
+        "| Раздел | Содержание |\n|---|---|\n| Проблемный анализ | Результаты обсуждаются на педсовете, но планы не корректируются |",
+    ] {
+        let doc = programme(GOAL, MEASURES, INDICATORS, MONITORING, "")
+            .replace("## 6. Анализ\n\n", "")
+            .replace("## 2. Цель", &format!("{table}\n\n## 2. Цель"))
+            .replace("## 1. Анализ текущей ситуации", "## 1. О школе");
+        let (_, r) = run(&doc);
+        assert_ne!(
+            presence(&r, Element::Analysis),
+            Presence::Present,
+            "{table}"
+        );
+    }
+}

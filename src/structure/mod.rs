@@ -781,10 +781,11 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
     programme_starts.extend(goal_statement_units(&units, rules));
     programme_starts.sort_unstable();
     programme_starts.dedup();
-    // Paragraph labels open a section of their own: «Проблемный анализ: …» and the lines under it.
+    // Labels open a section of their own: «Проблемный анализ: …» and the lines under it, a
+    // passport row «Проблемный анализ | …» and its value.
     let label_scopes: Vec<(usize, usize, Vec<usize>)> = anchors
         .iter()
-        .filter(|a| a.kind == AnchorKind::Label && units[a.unit].kind != UnitKind::Cell)
+        .filter(|a| a.kind == AnchorKind::Label)
         .map(|a| (a.unit, a.text_end, a.body.clone()))
         .collect();
     // Section-level contexts (e.g. diagnosis): a unit is inside when one of the headings around
@@ -822,6 +823,12 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
                             *f = true;
                         }
                     }
+                }
+            }
+            // Cells under a column such as «Слабые стороны» or «Проблема».
+            for (f, u) in flags.iter_mut().zip(units.iter()) {
+                if u.column.as_deref().is_some_and(|h| c.holds(&fold(h))) {
+                    *f = true;
                 }
             }
             Some(flags)
