@@ -969,3 +969,23 @@ fn swot_cells_and_problem_rows_outside_a_diagnosis_heading_are_diagnosis() {
         );
     }
 }
+
+#[test]
+fn one_past_cell_does_not_void_a_column_and_bare_analysis_columns_count() {
+    let table = "| Показатель | 2023 | 2025 | Мониторинг | Анализ |\n|---|---|---|---|---|\n\
+        | Доля мотивированных обучающихся | 40 % | 60 % | в 2023 году была проведена одна анкета | по итогам полугодия решение о корректировке плана |\n\
+        | Число участников олимпиад | 12 | 30 | протокол школьного этапа, ежегодно | обсуждение на методическом совете в мае |";
+    let (_, r) = run(&programme(GOAL, MEASURES, table, "", "")
+        .replace("## 5. Мониторинг\n\n", "")
+        .replace("## 6. Анализ\n\n", ""));
+    assert_eq!(presence(&r, Element::Monitoring), Presence::Present);
+    assert_eq!(presence(&r, Element::Analysis), Presence::Present);
+    let ev = r
+        .element(Element::Analysis)
+        .map(|v| v.evidence.clone())
+        .unwrap_or_default();
+    assert!(
+        ev.iter().any(|e| e.column.as_deref() == Some("Анализ")),
+        "{ev:?}"
+    );
+}

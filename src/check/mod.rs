@@ -297,6 +297,9 @@ fn anchor_hits(
             });
             continue;
         }
+        // A column's cells are separate rows, not one text: one past-tense cell says nothing
+        // about the others.
+        let strict = rule.strict_body && a.kind != AnchorKind::Column;
         // Every content sentence of the body, with whether it matches the rule itself.
         let mut body: Vec<(Hit, bool)> = Vec::new();
         for &bi in a.body.iter().filter(|b| in_ranges(ranges, **b)) {
@@ -338,17 +341,17 @@ fn anchor_hits(
                     },
                 };
                 let own = rule.matches(folded).is_some();
-                let stop = !rule.strict_body && hit.kind == HitKind::Full;
+                let stop = !strict && hit.kind == HitKind::Full;
                 body.push((hit, own));
                 if stop {
                     break;
                 }
             }
-            if !rule.strict_body && body.iter().any(|(h, _)| h.kind == HitKind::Full) {
+            if !strict && body.iter().any(|(h, _)| h.kind == HitKind::Full) {
                 break;
             }
         }
-        let best = best_body_hit(body, rule.strict_body);
+        let best = best_body_hit(body, strict);
         match best {
             Some(h) if h.kind == HitKind::Full => {
                 out.push(h);

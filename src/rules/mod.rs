@@ -193,9 +193,10 @@ pub struct Rule {
     /// Spans that never count as a match («результаты мониторинга» is a reference, not
     /// monitoring); they are blanked before the patterns run.
     pub ignore: Patterns,
-    /// Anchor rules only: when one sentence of the anchor's body is voided by a negative
+    /// Anchor rules only: when one sentence under a heading or a label is voided by a negative
     /// context (past tense, findings of a diagnosis), the body is that context's text, so its
     /// neutral sentences do not count; only sentences matching the rule's own patterns still do.
+    /// Column bodies are separate rows and are not affected.
     pub strict_body: bool,
 }
 
