@@ -5,6 +5,9 @@
 //! adds the rule's weight; a hit that lacks a requirement (e.g. an indicator without numbers) is
 //! «weak»; a hit voided by a negative context (past tense, initial diagnosis) is remembered only
 //! to explain the verdict. Score ≥ threshold → present; any weak or voided hit → weak.
+//! Negative contexts win over section-level matches: an anchor inside a diagnosis section, or
+//! whose own text names one, is voided; under a `strict_body` heading one voided sentence voids
+//! the neutral rest of the body.
 
 pub mod testdoc;
 
@@ -340,7 +343,8 @@ fn anchor_hits(
                         context: None,
                     },
                 };
-                let own = rule.matches(folded).is_some();
+                // Only a strict body needs to know (it costs one more match per sentence).
+                let own = strict && rule.matches(folded).is_some();
                 let stop = !strict && hit.kind == HitKind::Full;
                 body.push((hit, own));
                 if stop {
