@@ -27,7 +27,10 @@ if [ -f examples/search_bench.rs ]; then
     cargo build --release --quiet --example search_bench
 fi
 echo "[bench] building xtask (release)" >&2
-cargo build --release --quiet --manifest-path xtask/Cargo.toml
+# xtask is its own workspace with its own target dir, whatever CARGO_TARGET_DIR says for shnor.
+(unset CARGO_TARGET_DIR; cargo build --release --quiet --manifest-path xtask/Cargo.toml)
 
+tgt="${CARGO_TARGET_DIR:-target}"
 mkdir -p target/bench
-exec xtask/target/release/xtask bench --report target/bench/report.md "$@"
+exec xtask/target/release/xtask bench --report target/bench/report.md \
+    --shnor "$tgt/release/shnor" --search-bench "$tgt/release/examples/search_bench" "$@"

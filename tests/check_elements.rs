@@ -387,3 +387,613 @@ fn dates_are_not_target_values() {
     let (_, r) = run(doc);
     assert_ne!(presence(&r, Element::Indicators), Presence::Present);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Generalisation (issue #6): elements in running prose, unusual column headers, goal headings
+// and passport rows, negative contexts that must win over section-level matches.
+// ---------------------------------------------------------------------------------------------
+
+/// A programme written as running prose: no element headings, labels or tables. It opens with
+/// a «Пояснительная записка» whose past-tense diagnosis must not swallow the programme text.
+fn prose(goal: &str, measures: &str, indicators: &str, monitoring: &str, analysis: &str) -> String {
+    format!(
+        "ПРОГРАММА РАЗВИТИЯ МБОУ «СОШ № 7» г. Энска на 2024–2026 годы\n\n\
+         Пояснительная записка\n\n\
+         В 2023 году школа была включена в перечень школ с низкими образовательными результатами. Анкетирование показало, что 40 % обучающихся не проявляют интереса к учёбе, а низкая учебная мотивация стала главным риском.\n\n\
+         {goal}\n\n{measures}\n\n{indicators}\n\n{monitoring}\n\n{analysis}\n"
+    )
+}
+
+const P_GOAL: &str = "Целью программы является повышение к маю 2026 года доли обучающихся с высокой учебной мотивацией.";
+const P_MEASURES: &str = "Для этого в октябре 2024 года планируется провести проектную неделю (ответственный — заместитель директора), а клуб «Юный исследователь» будет работать еженедельно под руководством учителя биологии.";
+const P_INDICATORS: &str =
+    "К концу программы доля обучающихся с высокой учебной мотивацией увеличится с 40 до 60 %.";
+const P_MONITORING: &str = "Ход реализации программы будет отслеживаться ежеквартально: педагог-психолог проводит анкетирование обучающихся в октябре и апреле.";
+const P_ANALYSIS: &str = "По итогам каждого полугодия результаты будут проанализированы на педагогическом совете, и план мероприятий будет скорректирован.";
+
+#[test]
+fn prose_programme_is_complete_and_the_diagnosis_ends_at_the_goal() {
+    let (doc, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    for e in Element::ALL {
+        assert_eq!(
+            presence(&r, e),
+            Presence::Present,
+            "{e}: {:?}",
+            r.element(e)
+        );
+        for ev in r.element(e).map(|v| v.evidence.clone()).unwrap_or_default() {
+            let block = doc.blocks[ev.location.block as usize].text();
+            assert!(block.contains(&ev.quote), "«{}» not in «{block}»", ev.quote);
+        }
+    }
+    assert!(r.cycle_complete);
+    // Without the goal statement the whole text stays under «Пояснительная записка».
+    let (_, r) = run(&prose(
+        "Школа работает в сложных условиях.",
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn goal_in_prose_by_its_definition() {
+    for goal in [
+        "Целью программы является повышение к маю 2026 года доли обучающихся с высокой учебной мотивацией.",
+        "Школа ставит перед собой цель к маю 2026 года сделать учёбу интересной для каждого ученика.",
+        "Мы хотим, чтобы к 2026 году каждый ученик находил на уроках задачи по силам и по интересу.",
+        "Программа нацелена на повышение учебной мотивации обучающихся 5–9 классов.",
+    ] {
+        let (_, r) = run(&prose(
+            goal,
+            P_MEASURES,
+            P_INDICATORS,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_eq!(presence(&r, Element::Goal), Presence::Present, "{goal}");
+    }
+    let (_, r) = run(&prose(
+        "Школа работает в сложных условиях.",
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_ne!(presence(&r, Element::Goal), Presence::Present);
+}
+
+#[test]
+fn measures_in_prose_as_planned_or_future_actions() {
+    for measures in [
+        "Для этого в октябре 2024 года планируется провести проектную неделю, ответственный — заместитель директора.",
+        "В течение года мы проведём цикл встреч «Учиться интересно» (один раз в месяц, педагог-психолог).",
+        "Для обучающихся с трудностями будут организованы занятия в малых группах (два раза в неделю, учителя-предметники).",
+        "С сентября 2024 года начнёт работать клуб «Юный исследователь» (ответственный — учитель биологии).",
+    ] {
+        let (_, r) = run(&prose(
+            P_GOAL,
+            measures,
+            P_INDICATORS,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_eq!(
+            presence(&r, Element::Measures),
+            Presence::Present,
+            "{measures}"
+        );
+    }
+    let past = "В 2023 году школа провела неделю математики и организовала клуб.";
+    let (_, r) = run(&prose(P_GOAL, past, P_INDICATORS, P_MONITORING, P_ANALYSIS));
+    assert_ne!(presence(&r, Element::Measures), Presence::Present);
+}
+
+#[test]
+fn indicators_in_prose_as_baseline_and_target() {
+    for ind in [
+        "К концу программы доля обучающихся с высокой учебной мотивацией увеличится с 40 до 60 %.",
+        "Посещаемость родительских собраний вырастет с 28 до 60 %.",
+        "Планируемые показатели: доля мотивированных обучающихся — не менее 60 % (2023 — 40 %).",
+        "Целевые значения: число участников олимпиад — с 12 до 30 человек.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, ind, P_MONITORING, P_ANALYSIS));
+        assert_eq!(
+            presence(&r, Element::Indicators),
+            Presence::Present,
+            "{ind}"
+        );
+    }
+    for not_ind in [
+        // A number inside the goal statement is the goal's target.
+        "Наша цель: доля обучающихся с высокой учебной мотивацией увеличится с 40 до 60 %.",
+        // A past change is diagnosis.
+        "За 2023 год доля неуспевающих снизилась с 20 до 15 %.",
+        // A change without values is not measurable.
+        "Доля обучающихся с высокой учебной мотивацией заметно увеличится.",
+    ] {
+        let (_, r) = run(&prose(
+            P_GOAL,
+            P_MEASURES,
+            not_ind,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_ne!(
+            presence(&r, Element::Indicators),
+            Presence::Present,
+            "{not_ind}"
+        );
+    }
+}
+
+#[test]
+fn monitoring_in_columns_is_recognised_by_family() {
+    for header in [
+        "Методы сбора информации",
+        "Способ контроля",
+        "Форма фиксации",
+        "Инструментарий",
+        "Источник данных",
+        "Периодичность замеров",
+    ] {
+        let table = format!(
+            "| Показатель | 2023 | 2025 | {header} |\n|---|---|---|---|\n\
+             | Доля мотивированных обучающихся | 40 % | 60 % | анкета, октябрь и апрель |\n\
+             | Число участников олимпиад | 12 | 30 | протокол школьного этапа, ежегодно |"
+        );
+        let (_, r) =
+            run(&programme(GOAL, MEASURES, &table, "", ANALYSIS)
+                .replace("## 5. Мониторинг\n\n", ""));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{header}"
+        );
+        let ev = r
+            .element(Element::Monitoring)
+            .map(|v| v.evidence.clone())
+            .unwrap_or_default();
+        assert!(
+            ev.iter().any(|e| e.column.as_deref() == Some(header)),
+            "{header}: {ev:?}"
+        );
+    }
+    // A plain «Примечание» column is not monitoring.
+    let table = "| Показатель | 2023 | 2025 | Примечание |\n|---|---|---|---|\n| Доля мотивированных обучающихся | 40 % | 60 % | анкета, октябрь и апрель |";
+    let (_, r) =
+        run(&programme(GOAL, MEASURES, table, "", ANALYSIS).replace("## 5. Мониторинг\n\n", ""));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn more_monitoring_synonyms_count() {
+    for text in [
+        "Мониторинговые процедуры проводятся ежеквартально заместителем директора по УВР.",
+        "Контрольные точки — декабрь и май: педагог-психолог проводит анкетирование по единой методике.",
+        "В мае педагог-психолог повторяет анкетирование тех же классов по той же методике.",
+        "Отслеживание посещаемости клуба ведёт классный руководитель еженедельно.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn more_analysis_synonyms_count() {
+    for text in [
+        "Обсуждение итогов на педсовете проводится в конце каждого полугодия.",
+        "Итоги каждой четверти мы обсуждаем на совещании при директоре.",
+        "В августе коллектив сопоставляет полученные значения с целевыми.",
+        "По итогам года директор принимает решение о продолжении или изменении мероприятий.",
+        "В конце полугодия проводится рефлексивный семинар педагогов.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, text));
+        assert_eq!(presence(&r, Element::Analysis), Presence::Present, "{text}");
+    }
+}
+
+#[test]
+fn past_and_formal_monitoring_in_prose_is_not_monitoring() {
+    for text in [
+        "В 2023 году был проведён мониторинг учебной мотивации, он показал низкий интерес к учёбе.",
+        "По результатам мониторинга, проведённого ФИОКО, школа включена в перечень школ с низкими образовательными результатами.",
+        "Контроль за исполнением программы оставляю за собой.",
+        "Контроль за реализацией программы возложить на заместителя директора по УВР.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        assert_ne!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn diagnosis_labels_and_subsections_do_not_give_analysis() {
+    // A «Проблемный анализ:» label in prose opens a diagnosis of its own.
+    let label = "Проблемный анализ:\n\nПедагоги анализируют результаты ВПР: 40 % обучающихся не справляются с заданиями базового уровня.";
+    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, "")
+        .replace("Пояснительная записка\n\n", "")
+        .replace(P_GOAL, &format!("{label}\n\n{P_GOAL}")));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+
+    // A subsection «Анализ итогов года» under a neutral chapter title whose body holds findings:
+    // the findings win over the heading, even though other sentences of the body are neutral.
+    let doc = format!(
+        "# Программа развития МБОУ «СОШ № 1» на 2024–2026 годы\n\n\
+         ## 1. С чего мы начинаем\n\n\
+         ### 1.1. Анализ итогов года\n\n\
+         Анализ показал, что треть обучающихся не справляется с заданиями базового уровня. Средний балл ОГЭ по математике — 3,1.\n\n\
+         ## 2. Цель\n\n{GOAL}\n\n## 3. Мероприятия\n\n{MEASURES}\n\n## 4. Показатели\n\n{INDICATORS}\n\n## 5. Мониторинг\n\n{MONITORING}\n"
+    );
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+    // The same heading over a planned analysis still counts.
+    let (_, r) = run(&doc.replace(
+        "Анализ показал, что треть обучающихся не справляется с заданиями базового уровня. Средний балл ОГЭ по математике — 3,1.",
+        "Анализ результатов проводится на педсовете в конце каждого полугодия, по его итогам план корректируется.",
+    ));
+    assert_eq!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn goal_under_a_heading_with_the_goal_word_anywhere_or_in_a_passport_row() {
+    let doc = programme(GOAL, MEASURES, INDICATORS, MONITORING, ANALYSIS)
+        .replace("## 2. Цель\n\n", "## 2. Ожидаемый результат (цель)\n\n");
+    let (_, r) = run(&doc);
+    assert_eq!(presence(&r, Element::Goal), Presence::Present);
+
+    // The first row of a two-column passport table is content, not a header.
+    let passport = "| Цель Программы | Повысить к маю 2025 года долю обучающихся с высокой учебной мотивацией до 55 % |\n|---|---|\n| Сроки реализации | 2024–2025 годы |";
+    let doc = programme("", MEASURES, INDICATORS, MONITORING, ANALYSIS)
+        .replace("## 2. Цель\n\n", "")
+        .replace(
+            "## 1. Анализ текущей ситуации",
+            &format!("{passport}\n\n## 1. Анализ текущей ситуации"),
+        );
+    let (_, r) = run(&doc);
+    assert_eq!(presence(&r, Element::Goal), Presence::Present);
+    let ev = r
+        .element(Element::Goal)
+        .and_then(|v| v.evidence.first().cloned());
+    assert!(
+        ev.as_ref().is_some_and(
+            |e| e.quote.starts_with("Повысить к маю 2025") && e.location.cell.is_some()
+        ),
+        "{ev:?}"
+    );
+
+    // A heading that only refers to the goal does not state one.
+    let doc = programme("", MEASURES, INDICATORS, MONITORING, ANALYSIS)
+        .replace("## 2. Цель\n\n", "")
+        .replace("## 3. Мероприятия", "## 3. Мероприятия по достижению цели");
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Goal), Presence::Present);
+}
+
+#[test]
+fn monitoring_heading_over_findings_is_not_monitoring() {
+    let doc = format!(
+        "# Программа развития МБОУ «СОШ № 1» на 2024–2026 годы\n\n\
+         ## 1. С чего мы начинаем\n\n\
+         ### 1.1. Мониторинг образовательных результатов\n\n\
+         В 2023 году мониторинг проводился один раз. Наблюдается снижение качества знаний по математике.\n\n\
+         ## 2. Цель\n\n{GOAL}\n\n## 3. Мероприятия\n\n{MEASURES}\n\n## 4. Показатели\n\n{INDICATORS}\n\n## 5. Анализ\n\n{ANALYSIS}\n"
+    );
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+    // Planned tracking under the same heading counts.
+    let (_, r) = run(&doc.replace(
+        "В 2023 году мониторинг проводился один раз. Наблюдается снижение качества знаний по математике.",
+        "Мониторинг проводится ежеквартально, ответственный — заместитель директора.",
+    ));
+    assert_eq!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn the_goal_of_a_single_activity_is_not_the_programme_goal() {
+    for other in [
+        "Цель анкетирования — выявить уровень учебной мотивации обучающихся.",
+        "Цель семинара: познакомить педагогов с приёмами формирующего оценивания.",
+    ] {
+        let (_, r) = run(
+            &prose(other, P_MEASURES, P_INDICATORS, P_MONITORING, P_ANALYSIS)
+                .replace("Пояснительная записка\n\n", ""),
+        );
+        assert_ne!(presence(&r, Element::Goal), Presence::Present, "{other}");
+    }
+    let (_, r) = run(&prose(
+        "Программа призвана обеспечить каждому ученику успешное освоение математики к 2026 году.",
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Goal), Presence::Present);
+}
+
+#[test]
+fn a_common_chapter_that_covers_every_direction_closes_the_sections() {
+    let sec = |title: &str| {
+        format!(
+            "# {title}\n\nЦель направления — к 2025 году снизить долю обучающихся группы риска с 20 % до 10 %.\n\n\
+             Мероприятия: консультации (еженедельно, учителя); занятия в малых группах (по графику, завуч).\n\n\
+             Показатели: доля обучающихся группы риска — не более 10 %.\n\n"
+        )
+    };
+    let doc = format!(
+        "# Среднесрочная программа развития МБОУ «СОШ № 2» на 2024–2026 годы\n\n{}{}\
+         # Как мы будем отслеживать продвижение\n\n\
+         По обоим направлениям заместитель директора раз в четверть сводит данные анкет и текущую успеваемость. В конце каждого полугодия итоги обсуждаются на педагогическом совете, и мероприятия уточняются.\n",
+        sec("Направление 1. Высокая доля обучающихся с рисками учебной неуспешности"),
+        sec("Направление 2. Низкий уровень дисциплины в классе"),
+    );
+    let (_, r) = run(&doc);
+    assert_eq!(r.doc_type, DocType::MediumTermProgramme);
+    assert_eq!(r.sections.len(), 2);
+    assert!(
+        r.sections.iter().all(|s| s.cycle_complete),
+        "{:?}",
+        r.sections
+    );
+    // Without the «every direction» cue the chapter continues the last section only.
+    let (_, r) = run(&doc.replace("По обоим направлениям заместитель", "Заместитель"));
+    assert!(!r.sections[0].cycle_complete);
+    assert!(r.sections[1].cycle_complete);
+}
+
+#[test]
+fn plan_columns_in_plain_words() {
+    let doc = "# План-график реализации антирисковой программы на 2025 год\n\n\
+        Цель плана — к декабрю 2025 года вовлечь в родительский всеобуч не менее 60 % родителей.\n\n\
+        | Что делаем | Когда | Кто отвечает | Плановое значение | Как измеряем |\n|---|---|---|---|---|\n\
+        | Родительский всеобуч | 1 раз в четверть | педагог-психолог | не менее 60 % родителей | подсчёт участников после каждого занятия |\n\
+        | Субботние мастерские |  | классные руководители | не менее 25 семей | учёт семей каждый месяц |\n";
+    let (_, r) = run(doc);
+    assert_eq!(r.doc_type, DocType::Roadmap);
+    assert_eq!(r.roadmap_rows.len(), 2);
+    assert_eq!(
+        r.roadmap_rows[0].responsible.as_deref(),
+        Some("педагог-психолог")
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.code == "roadmap_row_without_date" && w.message.contains("Субботние"))
+    );
+    for e in [
+        Element::Goal,
+        Element::Measures,
+        Element::Indicators,
+        Element::Monitoring,
+    ] {
+        assert_eq!(presence(&r, e), Presence::Present, "{e}");
+    }
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn further_prose_indicator_and_analysis_forms() {
+    let (_, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        "К 2026 году не менее 80 % педагогов пройдут курсы по формирующему оцениванию.",
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Indicators), Presence::Present);
+    for text in [
+        "План мероприятий уточняется по итогам каждого полугодия.",
+        "Ежегодно педагогический совет делает выводы об эффективности мероприятий.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, text));
+        assert_eq!(presence(&r, Element::Analysis), Presence::Present, "{text}");
+    }
+    let past =
+        "По итогам 2023 года педсовет принял решение о переходе на новую систему оценивания.";
+    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, past));
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn passport_tables_numbered_or_with_a_short_goal_row() {
+    for passport in [
+        // «№ | key | value» rows.
+        "| № | Раздел паспорта | Содержание |\n|---|---|---|\n| 1 | Наименование | Антирисковая программа |\n| 2 | Цель программы | Повысить к маю 2025 года долю обучающихся с высокой учебной мотивацией до 55 % |",
+        // A goal row the writer flagged as the header, with a short value.
+        "| Цель программы | Рост учебной мотивации |\n|---|---|\n| Сроки реализации | 2024–2025 годы |",
+    ] {
+        let doc = programme("", MEASURES, INDICATORS, MONITORING, ANALYSIS)
+            .replace("## 2. Цель\n\n", "")
+            .replace(
+                "## 1. Анализ текущей ситуации",
+                &format!("{passport}\n\n## 1. Анализ текущей ситуации"),
+            );
+        let (_, r) = run(&doc);
+        assert_eq!(presence(&r, Element::Goal), Presence::Present, "{passport}");
+        let quote = r
+            .element(Element::Goal)
+            .and_then(|v| v.evidence.first().map(|e| e.quote.clone()))
+            .unwrap_or_default();
+        assert!(
+            quote.starts_with("Повысить") || quote.starts_with("Рост"),
+            "{quote}"
+        );
+    }
+}
+
+#[test]
+fn goal_lead_ins_and_references() {
+    for goal in [
+        "Наша цель — к маю 2026 года сделать так, чтобы каждый ученик справлялся с программой.",
+        "Коллектив видит свою главную цель в том, чтобы к 2026 году каждый ученик справлялся с программой.",
+    ] {
+        let (_, r) = run(&prose(
+            goal,
+            P_MEASURES,
+            P_INDICATORS,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_eq!(presence(&r, Element::Goal), Presence::Present, "{goal}");
+    }
+    for reference in [
+        "Для достижения цели: провести проектную неделю и открыть клуб.",
+        "В соответствии с целью — провести проектную неделю и открыть клуб.",
+    ] {
+        let (_, r) = run(&prose(
+            reference,
+            P_MEASURES,
+            P_INDICATORS,
+            P_MONITORING,
+            P_ANALYSIS,
+        ));
+        assert_ne!(
+            presence(&r, Element::Goal),
+            Presence::Present,
+            "{reference}"
+        );
+    }
+}
+
+#[test]
+fn bare_targets_and_present_tense_activities() {
+    let (_, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        "Ожидается, что к 2026 году доля обучающихся с высокой учебной мотивацией составит 60 %.",
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Indicators), Presence::Present);
+    let (_, r) = run(&prose(
+        P_GOAL,
+        "Еженедельно проводятся занятия клуба «Юный исследователь», ответственный — учитель биологии.",
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Measures), Presence::Present);
+    let (_, r) = run(&prose(
+        P_GOAL,
+        P_MEASURES,
+        P_INDICATORS,
+        P_MONITORING,
+        "На основе данных мониторинга педагогический совет принимает решения об изменении плана.",
+    ));
+    assert_eq!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn analysis_of_a_previous_programme_is_diagnosis() {
+    let doc = format!(
+        "# Программа развития МБОУ «СОШ № 1» на 2024–2026 годы\n\n\
+         ## 1. Анализ результатов реализации предыдущей программы развития\n\n\
+         Средний балл ОГЭ по математике — 3,1. Доля обучающихся, занятых в кружках, — 45 %.\n\n\
+         ## 2. Цель\n\n{GOAL}\n\n## 3. Мероприятия\n\n{MEASURES}\n\n## 4. Показатели\n\n{INDICATORS}\n\n## 5. Мониторинг\n\n{MONITORING}\n"
+    );
+    let (_, r) = run(&doc);
+    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+}
+
+#[test]
+fn monitoring_header_families_beyond_the_first_list() {
+    for header in [
+        "Когда и как проверяем",
+        "Частота измерений",
+        "Средства отслеживания",
+        "Диагностика",
+    ] {
+        let table = format!(
+            "| Показатель | 2023 | 2025 | {header} |\n|---|---|---|---|\n\
+             | Доля мотивированных обучающихся | 40 % | 60 % | анкета, октябрь и апрель |"
+        );
+        let (_, r) =
+            run(&programme(GOAL, MEASURES, &table, "", ANALYSIS)
+                .replace("## 5. Мониторинг\n\n", ""));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn third_person_future_measures_and_wordless_monitoring() {
+    let (_, r) = run(&prose(
+        P_GOAL,
+        "В октябре 2024 года заместитель директора проведёт для учителей семинар по управлению классом.",
+        P_INDICATORS,
+        P_MONITORING,
+        P_ANALYSIS,
+    ));
+    assert_eq!(presence(&r, Element::Measures), Presence::Present);
+    for text in [
+        "Раз в месяц заместитель директора посещает по два урока в каждом классе и заполняет карту наблюдения.",
+        "Сводные данные ежемесячно заносятся в таблицу классными руководителями.",
+    ] {
+        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        assert_eq!(
+            presence(&r, Element::Monitoring),
+            Presence::Present,
+            "{text}"
+        );
+    }
+    let past = "В 2023 году заместитель директора посещал уроки и заполнял карты наблюдения.";
+    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, past, P_ANALYSIS));
+    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+}
+
+#[test]
+fn swot_cells_and_problem_rows_outside_a_diagnosis_heading_are_diagnosis() {
+    for table in [
+        "| Сильные стороны | Слабые стороны |\n|---|---|\n| опытные педагоги | не проводится анализ результатов, нет корректировки планов |",
+        "| Раздел | Содержание |\n|---|---|\n| Проблемный анализ | Результаты обсуждаются на педсовете, но планы не корректируются |",
+    ] {
+        let doc = programme(GOAL, MEASURES, INDICATORS, MONITORING, "")
+            .replace("## 6. Анализ\n\n", "")
+            .replace("## 2. Цель", &format!("{table}\n\n## 2. Цель"))
+            .replace("## 1. Анализ текущей ситуации", "## 1. О школе");
+        let (_, r) = run(&doc);
+        assert_ne!(
+            presence(&r, Element::Analysis),
+            Presence::Present,
+            "{table}"
+        );
+    }
+}
+
+#[test]
+fn one_past_cell_does_not_void_a_column_and_bare_analysis_columns_count() {
+    let table = "| Показатель | 2023 | 2025 | Мониторинг | Анализ |\n|---|---|---|---|---|\n\
+        | Доля мотивированных обучающихся | 40 % | 60 % | в 2023 году была проведена одна анкета | по итогам полугодия решение о корректировке плана |\n\
+        | Число участников олимпиад | 12 | 30 | протокол школьного этапа, ежегодно | обсуждение на методическом совете в мае |";
+    let (_, r) = run(&programme(GOAL, MEASURES, table, "", "")
+        .replace("## 5. Мониторинг\n\n", "")
+        .replace("## 6. Анализ\n\n", ""));
+    assert_eq!(presence(&r, Element::Monitoring), Presence::Present);
+    assert_eq!(presence(&r, Element::Analysis), Presence::Present);
+    let ev = r
+        .element(Element::Analysis)
+        .map(|v| v.evidence.clone())
+        .unwrap_or_default();
+    assert!(
+        ev.iter().any(|e| e.column.as_deref() == Some("Анализ")),
+        "{ev:?}"
+    );
+}

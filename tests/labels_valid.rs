@@ -14,7 +14,11 @@ fn root() -> PathBuf {
 }
 
 fn labelled_dirs() -> Vec<PathBuf> {
-    vec![root().join("corpus-samples"), root().join("tests/holdout")]
+    vec![
+        root().join("corpus-samples"),
+        root().join("tests/holdout"),
+        root().join("tests/holdout2"),
+    ]
 }
 
 fn load(dir: &Path) -> Labels {

@@ -40,8 +40,23 @@ fn page_uploads_a_file_and_shows_the_verdict() {
             return;
         }
     };
-    let server = ServerProcess::start(&[]);
+    // The search page needs an archive: index the labelled samples.
     let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus-samples/files");
+    let status = Command::new(env!("CARGO_BIN_EXE_shnor"))
+        .arg("index")
+        .arg(&samples)
+        .arg("--index")
+        .arg(&idx)
+        .output()
+        .expect("run shnor index");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let server = ServerProcess::start(&["--index", idx.to_str().expect("utf-8 path")]);
     let good = dir.path().join("Программа развития.txt");
     std::fs::write(&good, FULL_CYCLE.join("\n\n")).unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-screenshots");
@@ -93,13 +108,21 @@ fn page_uploads_a_file_and_shows_the_verdict() {
         .collect();
     assert!(csp_refusals.is_empty(), "{csp_refusals:?}");
 
-    // The search page rendered its filters from /api/config and reported the missing archive.
+    // The search page rendered its filters from /api/config, found the samples about
+    // «наставничество» (any inflection), highlighted the words and showed facet counts.
     assert_eq!(seen["riskOptions"], 11);
+    let hits = seen["searchHits"].as_u64().unwrap_or_default();
+    assert!(hits > 0, "no hits: {}", seen["searchStatus"]);
+    assert!(seen["highlights"].as_u64().unwrap_or_default() > 0);
+    assert!(seen["facetGroups"].as_u64().unwrap_or_default() > 0);
     assert!(
-        seen["searchStatus"]
+        seen["firstHit"]
             .as_str()
             .unwrap_or_default()
-            .contains("--index")
+            .to_lowercase()
+            .contains("наставничеств"),
+        "{}",
+        seen["firstHit"]
     );
 
     // The verdict the page shows is the API's verdict for the same file.

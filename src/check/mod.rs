@@ -5,6 +5,9 @@
 //! adds the rule's weight; a hit that lacks a requirement (e.g. an indicator without numbers) is
 //! «weak»; a hit voided by a negative context (past tense, initial diagnosis) is remembered only
 //! to explain the verdict. Score ≥ threshold → present; any weak or voided hit → weak.
+//! Negative contexts win over section-level matches: an anchor inside a diagnosis section, or
+//! whose own text names one, is voided; under a `strict_body` heading one voided sentence voids
+//! the neutral rest of the body.
 
 pub mod testdoc;
 
@@ -288,7 +291,7 @@ fn anchor_hits(
         if rule.matches(anchor_folded).is_none() {
             continue;
         }
-        if let Some(ci) = excluded_by(st, rules, &rule.anchor_exclude, a.unit, anchor_folded) {
+        if let Some(ci) = anchor_excluded(st, rules, &rule.anchor_exclude, a.unit, anchor_folded) {
             out.push(Hit {
                 kind: HitKind::Excluded,
                 unit: a.unit,
@@ -297,11 +300,16 @@ fn anchor_hits(
             });
             continue;
         }
-        let mut best: Option<Hit> = None;
+        // A column's cells are separate rows, not one text: one past-tense cell says nothing
+        // about the others.
+        let strict = rule.strict_body && a.kind != AnchorKind::Column;
+        // Every content sentence of the body, with whether it matches the rule itself.
+        let mut body: Vec<(Hit, bool)> = Vec::new();
         for &bi in a.body.iter().filter(|b| in_ranges(ranges, **b)) {
             let bu = &st.units[bi];
-            // Headings of deeper subsections are structure, not content.
-            if bu.kind == UnitKind::Heading {
+            // Headings of deeper subsections are structure, not content; under a column
+            // header, the row labels of a key|value table name rows, they are not its values.
+            if bu.kind == UnitKind::Heading || (a.kind == AnchorKind::Column && bu.label) {
                 continue;
             }
             for s in bu.sentences.iter().cloned() {
@@ -335,17 +343,19 @@ fn anchor_hits(
                         context: None,
                     },
                 };
-                if best.as_ref().is_none_or(|b| hit.kind > b.kind) {
-                    best = Some(hit);
-                }
-                if best.as_ref().is_some_and(|b| b.kind == HitKind::Full) {
+                // Only a strict body needs to know (it costs one more match per sentence).
+                let own = strict && rule.matches(folded).is_some();
+                let stop = !strict && hit.kind == HitKind::Full;
+                body.push((hit, own));
+                if stop {
                     break;
                 }
             }
-            if best.as_ref().is_some_and(|b| b.kind == HitKind::Full) {
+            if !strict && body.iter().any(|(h, _)| h.kind == HitKind::Full) {
                 break;
             }
         }
+        let best = best_body_hit(body, strict);
         match best {
             Some(h) if h.kind == HitKind::Full => {
                 out.push(h);
@@ -364,6 +374,50 @@ fn anchor_hits(
         }
     }
     out
+}
+
+/// Section-level contexts hold for an anchor inside such a section, and also when the anchor
+/// text itself names one («Проблемный анализ:» as a label, a column «Анализ текущей ситуации»).
+fn anchor_excluded(
+    st: &Structure,
+    rules: &Rules,
+    ctxs: &[usize],
+    unit: usize,
+    folded: &str,
+) -> Option<usize> {
+    excluded_by(st, rules, ctxs, unit, folded).or_else(|| {
+        ctxs.iter().copied().find(|&ci| {
+            rules
+                .contexts
+                .get(ci)
+                .is_some_and(|c| c.target == ContextTarget::Section && c.holds(folded))
+        })
+    })
+}
+
+/// The hit that stands for an anchor's body: the strongest, the first among equals. Under
+/// `strict` a body with a voided sentence credits only sentences that match the rule itself.
+fn best_body_hit(body: Vec<(Hit, bool)>, strict: bool) -> Option<Hit> {
+    let voided = body
+        .iter()
+        .find(|(h, _)| h.kind == HitKind::Excluded)
+        .map(|(h, _)| h.clone());
+    let mut best: Option<Hit> = None;
+    for (h, own) in body {
+        if strict && voided.is_some() && !own && h.kind != HitKind::Excluded {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| h.kind > b.kind) {
+            best = Some(h);
+        }
+    }
+    match best {
+        Some(b) if b.kind == HitKind::Excluded || !strict => Some(b),
+        Some(b) if b.kind == HitKind::Full => Some(b),
+        // A weak own sentence next to a voided one: the negative context wins.
+        Some(b) => voided.or(Some(b)),
+        None => voided,
+    }
 }
 
 fn in_ranges(ranges: &[Range<usize>], u: usize) -> bool {

@@ -236,6 +236,8 @@ fn split_blocks(text: &str) -> Vec<Block> {
         if !cur.is_empty() {
             groups.push(cur);
         }
+    } else if let Some(width) = hard_wrap_width(&lines) {
+        groups = reflow(&lines, width);
     } else {
         groups = lines
             .iter()
@@ -251,6 +253,73 @@ fn split_blocks(text: &str) -> Vec<Block> {
             (!text.is_empty()).then(|| classify(text, single_line, paragraph_mode))
         })
         .collect()
+}
+
+/// The column a text was hard-wrapped at (typewriter style, e.g. 72), when it was: many lines
+/// end close to one common width of 40–100 characters. Text with one paragraph per line has
+/// lengths all over the place and gives `None`.
+fn hard_wrap_width(lines: &[&str]) -> Option<usize> {
+    let mut lens: Vec<usize> = lines
+        .iter()
+        .map(|l| l.trim_end().chars().count())
+        .filter(|n| *n > 0)
+        .collect();
+    if lens.len() < 8 {
+        return None;
+    }
+    lens.sort_unstable();
+    // The 90th percentile, so a few over-long lines (tables, URLs) do not set the width.
+    let p90 = *lens.get(lens.len() * 9 / 10)?;
+    // The wrap column is the longest line of that cluster: the percentile alone falls short
+    // of it and would make full lines look like paragraph ends.
+    let width = lens.iter().copied().filter(|n| *n <= p90 + 3).max()?;
+    if !(40..=100).contains(&width) {
+        return None;
+    }
+    let near = lens
+        .iter()
+        .filter(|n| **n * 100 >= width * 80 && **n <= width + 2)
+        .count();
+    (near * 100 >= lens.len() * 45).then_some(width)
+}
+
+/// Joins the lines of a hard-wrapped text back into paragraphs. A line continues into the next
+/// when the next line's first word would not have fitted after it (so the writer's editor had
+/// to wrap); blank lines, indented lines, list items and capitalised titles start a new block.
+fn reflow<'a>(lines: &[&'a str], width: usize) -> Vec<Vec<&'a str>> {
+    let mut groups: Vec<Vec<&'a str>> = Vec::new();
+    let mut cur: Vec<&'a str> = Vec::new();
+    for l in lines {
+        if l.trim().is_empty() {
+            if !cur.is_empty() {
+                groups.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let starts_block = is_list_line(l)
+            || l.starts_with("  ")
+            || l.starts_with('\t')
+            || is_caps_title(l)
+            || cur.last().is_some_and(|prev| {
+                let first_word = l.split_whitespace().next().map_or(0, |w| w.chars().count());
+                let prev_len = prev.trim_end().chars().count();
+                prev_len + 1 + first_word <= width || is_caps_title(prev)
+            });
+        if starts_block && !cur.is_empty() {
+            groups.push(std::mem::take(&mut cur));
+        }
+        cur.push(l);
+    }
+    if !cur.is_empty() {
+        groups.push(cur);
+    }
+    groups
+}
+
+/// A short line in capitals («ЦЕЛЬ ПРОГРАММЫ»): a title, never part of a paragraph.
+fn is_caps_title(line: &str) -> bool {
+    let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 4 && letters.len() <= 100 && letters.iter().all(|c| c.is_uppercase())
 }
 
 fn list_re() -> &'static Regex {

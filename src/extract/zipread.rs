@@ -24,8 +24,11 @@ pub struct Package<'a> {
 impl<'a> Package<'a> {
     /// Open a zip package; anything that is not a readable zip is `Corrupt`.
     pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self> {
-        let archive = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| Error::Corrupt(format!("не zip-архив или архив повреждён: {e}")))?;
+        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+            Error::Corrupt(
+                "внутри нет zip-архива, из которого состоят DOCX и ODT, или архив повреждён".into(),
+            )
+        })?;
         let names = archive
             .file_names()
             .filter_map(|n| n.ok().map(|n| n.into_owned()))

@@ -8,7 +8,7 @@ use docx_rs::{
 };
 
 use super::{
-    ROADMAP_ROWS_SHOWN, clean_text, cycle_verdict_ru, element_short_ru, evidence_location_ru,
+    ROADMAP_ROWS_SHOWN, clean_text, cycle_chain_ru, cycle_verdict_ru, evidence_location_ru,
     file_name, location_ru, presence_of, recommendation_ru, roadmap_counts, years_ru,
 };
 use crate::error::{Error, Result};
@@ -66,22 +66,8 @@ pub fn render(r: &CheckReport) -> Result<Vec<u8>> {
                 .color(if r.cycle_complete { "2E7D32" } else { "C62828" }),
         ),
     );
-    let chain: Vec<String> = Element::ALL
-        .into_iter()
-        .map(|e| {
-            format!(
-                "{} ({})",
-                element_short_ru(e),
-                presence_of(&r.elements, e).label_ru()
-            )
-        })
-        .collect();
     doc = doc
-        .add_paragraph(para(&format!(
-            "{} → {}",
-            chain.join(" → "),
-            element_short_ru(Element::Goal)
-        )))
+        .add_paragraph(para(&cycle_chain_ru(&r.elements)))
         .add_paragraph(heading(2, "Оценка элементов цикла"))
         .add_table(verdict_table(&r.elements));
 

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{
-    ROADMAP_ROWS_SHOWN, cycle_verdict_ru, element_short_ru, evidence_location_ru, file_name,
+    ROADMAP_ROWS_SHOWN, cycle_chain_ru, cycle_verdict_ru, evidence_location_ru, file_name,
     location_ru, one_line, presence_of, recommendation_ru, roadmap_counts, years_ru,
 };
 use crate::model::{CheckReport, Element, ElementVerdict};
@@ -90,22 +90,7 @@ pub fn render(r: &CheckReport) -> String {
             r.sections.len()
         );
     }
-    let chain: Vec<String> = Element::ALL
-        .into_iter()
-        .map(|e| {
-            format!(
-                "{} ({})",
-                element_short_ru(e),
-                presence_of(&r.elements, e).label_ru()
-            )
-        })
-        .collect();
-    let _ = writeln!(
-        md,
-        "{} → {}\n",
-        chain.join(" → "),
-        element_short_ru(Element::Goal)
-    );
+    let _ = writeln!(md, "{}\n", cycle_chain_ru(&r.elements));
     verdict_table(&mut md, &r.elements);
 
     let _ = writeln!(md, "## Доказательства\n");

@@ -135,6 +135,26 @@ pub fn element_short_ru(e: Element) -> &'static str {
     }
 }
 
+/// The cycle as one line, each element with its verdict, closing back on the goal:
+/// «Цель (есть) → Меры (слабо) → … → Цель».
+pub fn cycle_chain_ru(verdicts: &[ElementVerdict]) -> String {
+    let chain: Vec<String> = Element::ALL
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{} ({})",
+                element_short_ru(e),
+                presence_of(verdicts, e).label_ru()
+            )
+        })
+        .collect();
+    format!(
+        "{} → {}",
+        chain.join(" → "),
+        element_short_ru(Element::Goal)
+    )
+}
+
 /// Verdict of an element with a fallback when the checker left it out.
 pub fn presence_of(verdicts: &[ElementVerdict], e: Element) -> Presence {
     verdicts

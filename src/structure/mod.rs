@@ -517,6 +517,7 @@ impl Builder<'_> {
                 break;
             }
         }
+        let by_roles = header_row.is_some();
         if header_row.is_none() {
             header_row = t.rows.iter().position(|r| r.header).filter(|&r| r < 3);
         }
@@ -531,6 +532,24 @@ impl Builder<'_> {
                 if short && has_role {
                     header_row = Some(0);
                 }
+            }
+        }
+        // A two-column key|value table (a passport) whose first row is already content
+        // («Цель Программы | Восполнить к декабрю…»): the writer's header flag is layout only.
+        if !by_roles && header_row.is_some() && t.columns() == 2 {
+            let value_words = header_row
+                .and_then(|hr| cells.get(hr))
+                .and_then(|row| row.get(1))
+                .map(|(_, _, us)| cell_text(&self.units, us).split_whitespace().count())
+                .unwrap_or(0);
+            let key_is_goal = header_row
+                .and_then(|hr| cells.get(hr))
+                .and_then(|row| row.first())
+                .is_some_and(|(_, _, us)| {
+                    goal_word_re().is_match(&fold(&cell_text(&self.units, us)))
+                });
+            if value_words >= 8 || (key_is_goal && value_words >= 2) {
+                header_row = None;
             }
         }
         let mut columns = Vec::new();
@@ -591,21 +610,27 @@ impl Builder<'_> {
                     }
                 }
             }
-            // Passport-style rows: «Цель программы» | text.
+            // Passport-style rows: «Цель программы» | text, also after a «№» cell
+            // («1 | Цель программы | text»).
             if !roadmap && row.len() >= 2 {
-                if let Some((_, _, first)) = row.first() {
-                    let label = cell_text(&self.units, first);
-                    let plain_number = label.chars().all(|c| {
+                let is_number = |us: &[usize]| {
+                    cell_text(&self.units, us).chars().all(|c| {
                         c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace()
-                    });
+                    })
+                };
+                let skip = usize::from(
+                    row.len() == 3 && row.first().is_some_and(|(_, _, us)| is_number(us)),
+                );
+                if let Some((_, _, first)) = row.get(skip) {
+                    let label = cell_text(&self.units, first);
                     if let Some(&lu) = first.first() {
-                        if !plain_number && label.chars().count() <= 120 {
+                        if !is_number(first) && label.chars().count() <= 120 {
                             for &u in first {
                                 self.units[u].label = true;
                             }
                             let body: Vec<usize> = row
                                 .iter()
-                                .skip(1)
+                                .skip(skip + 1)
                                 .flat_map(|(_, _, us)| us.iter().copied())
                                 .collect();
                             let text_end = self.units[lu].text.len();
@@ -741,7 +766,10 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
     }
     label_anchors(&units, &mut anchors);
 
-    let element_labels: Vec<usize> = anchors
+    // Where the programme proper starts: a run-in «Цель:» / «Задачи:» label, or a paragraph
+    // stating the goal («Целью программы является…»). An initial-diagnosis section («Пояснительная
+    // записка», «Анализ текущей ситуации») ends there even without a heading.
+    let mut programme_starts: Vec<usize> = anchors
         .iter()
         .filter(|a| {
             a.kind == AnchorKind::Label
@@ -750,8 +778,18 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         })
         .map(|a| a.unit)
         .collect();
+    programme_starts.extend(goal_statement_units(&units, rules));
+    programme_starts.sort_unstable();
+    programme_starts.dedup();
+    // Labels open a section of their own: «Проблемный анализ: …» and the lines under it, a
+    // passport row «Проблемный анализ | …» and its value.
+    let label_scopes: Vec<(usize, usize, Vec<usize>)> = anchors
+        .iter()
+        .filter(|a| a.kind == AnchorKind::Label)
+        .map(|a| (a.unit, a.text_end, a.body.clone()))
+        .collect();
     // Section-level contexts (e.g. diagnosis): a unit is inside when one of the headings around
-    // it matches.
+    // it matches, or the label it sits under.
     let section_contexts: Vec<Option<Vec<bool>>> = rules
         .contexts
         .iter()
@@ -762,9 +800,7 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
             let mut flags = vec![false; n];
             for h in &headings {
                 if c.holds(&units[h.unit].folded) {
-                    // A run-in «Цель:» / «Задачи:» label starts the programme proper even
-                    // without a heading.
-                    let end = element_labels
+                    let end = programme_starts
                         .iter()
                         .copied()
                         .find(|&u| u > h.unit && u < h.end)
@@ -772,6 +808,27 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
                     for f in flags.iter_mut().take(end).skip(h.unit) {
                         *f = true;
                     }
+                }
+            }
+            for (unit, text_end, body) in &label_scopes {
+                let label = units[*unit].folded.get(..*text_end).unwrap_or("");
+                if c.holds(label) {
+                    let end = programme_starts
+                        .iter()
+                        .copied()
+                        .find(|&u| u > *unit)
+                        .unwrap_or(n);
+                    for &b in std::iter::once(unit).chain(body.iter()) {
+                        if let Some(f) = flags.get_mut(b).filter(|_| b < end) {
+                            *f = true;
+                        }
+                    }
+                }
+            }
+            // Cells under a column such as «Слабые стороны» or «Проблема».
+            for (f, u) in flags.iter_mut().zip(units.iter()) {
+                if u.column.as_deref().is_some_and(|h| c.holds(&fold(h))) {
+                    *f = true;
                 }
             }
             Some(flags)
@@ -817,6 +874,39 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         st.doc_type = DocType::AntiriskProgramme;
     }
     st
+}
+
+/// Paragraphs and list items with a sentence that states the programme's goal (the goal's
+/// text rules match and none of their sentence-level exclusions holds).
+fn goal_statement_units(units: &[Unit], rules: &Rules) -> Vec<usize> {
+    let Some(goal) = rules.element(crate::model::Element::Goal) else {
+        return Vec::new();
+    };
+    let text_rules: Vec<&crate::rules::Rule> = goal
+        .rules
+        .iter()
+        .filter(|r| r.scope == crate::rules::Scope::Text)
+        .collect();
+    units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| matches!(u.kind, UnitKind::Paragraph | UnitKind::ListItem))
+        .filter(|(_, u)| {
+            u.sentences.iter().any(|s| {
+                let f = u.folded.get(s.clone()).unwrap_or("");
+                text_rules.iter().any(|r| {
+                    r.matches(f).is_some()
+                        && !r.exclude.iter().any(|&ci| {
+                            rules
+                                .contexts
+                                .get(ci)
+                                .is_some_and(|c| c.target == ContextTarget::Sentence && c.holds(f))
+                        })
+                })
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// «Цель программы: …» and «Задачи:» paragraphs followed by a list.
@@ -1133,7 +1223,9 @@ fn find_sections(st: &Structure, rules: &Rules) -> Vec<Section> {
             let text = &st.units[other.unit].folded;
             let closes = other.level < h.level
                 || (other.level == h.level
-                    && (text.contains("программ") || !is_element_subheading(text, rules)));
+                    && (text.contains("программ")
+                        || !is_element_subheading(text, rules)
+                        || covers_all_directions(st, other.unit)));
             if closes {
                 end = other.unit;
                 break;
@@ -1151,6 +1243,28 @@ fn find_sections(st: &Structure, rules: &Rules) -> Vec<Section> {
         sections = table_row_sections(st, rules);
     }
     sections
+}
+
+fn goal_word_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"\bцел(ь|и)\b"))
+}
+
+fn all_directions_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"\b(вс[еи]\w*|обо(им|их)|обе(им|их)|кажд\w+|друг\w+)\s+([\w-]+\s+)?(направлени|раздел|фактор|риск)")
+    })
+}
+
+/// A chapter whose first paragraph says it covers every direction («По обоим направлениям…»,
+/// «для всех факторов риска») is programme-wide even when its heading names only an element.
+fn covers_all_directions(st: &Structure, heading: usize) -> bool {
+    st.units
+        .iter()
+        .skip(heading + 1)
+        .find(|u| u.kind != UnitKind::Heading)
+        .is_some_and(|u| all_directions_re().is_match(&u.folded))
 }
 
 /// Sections laid out as table rows: a «Фактор риска» column names the risk of each row and the

@@ -81,6 +81,8 @@ try {
   result.searchStatus = await page.textContent("#search-status");
   result.searchHits = await page.locator("#hits .hit").count();
   result.facetGroups = await page.locator("#facets section").count();
+  result.highlights = await page.locator("#hits mark").count();
+  result.firstHit = (await page.locator("#hits .hit").first().textContent().catch(() => "")) || "";
   result.riskOptions = await page.locator("#risk option").count();
   await page.screenshot({ path: shots + "/search.png", fullPage: true });
 

@@ -146,7 +146,7 @@ function reportCard(name, report) {
     "li",
     { class: "card done " + (complete ? "complete" : "incomplete") },
     el("h2", {}, name),
-    el("p", { class: "meta" }, docType, report.school ? " · " + report.school : "", report.year_from ? " · с " + report.year_from + " г." : ""),
+    el("p", { class: "meta" }, docType, report.school ? " · " + report.school : "", years(report) ? " · " + years(report) : ""),
     el(
       "p",
       { class: "verdict", "data-complete": String(complete) },
