@@ -51,7 +51,7 @@ pub fn parse(bytes: &[u8], limits: &Limits, ocr: bool) -> Result<Document> {
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
             Error::TooLarge("распакованный поток PDF больше допустимого".into())
         }
-        other => Error::Corrupt(format!("PDF не читается: {other}")),
+        _ => Error::Corrupt("структура PDF не читается".into()),
     })?;
     if pdf.is_encrypted() && !pdf.was_encrypted() {
         return Err(Error::Encrypted(String::new()));
