@@ -99,6 +99,19 @@ pub struct Patterns {
     gate: Option<Regex>,
 }
 
+/// One case-insensitive regex matching any of `srcs`.
+fn alternation(srcs: impl Iterator<Item = String>) -> Option<Regex> {
+    let src = srcs
+        .map(|s| format!("(?:{s})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    RegexBuilder::new(&src)
+        .case_insensitive(true)
+        .size_limit(32 << 20)
+        .build()
+        .ok()
+}
+
 /// `src` without `\b`, `\B`, `\b{…}`, `\<` and `\>`: a pattern that matches a superset.
 fn strip_word_boundaries(src: &str) -> Option<String> {
     let mut out = String::with_capacity(src.len());
@@ -134,16 +147,7 @@ fn strip_word_boundaries(src: &str) -> Option<String> {
 impl Patterns {
     pub fn new(list: Vec<Regex>) -> Patterns {
         let any = if list.len() > 1 {
-            let src = list
-                .iter()
-                .map(|r| format!("(?:{})", r.as_str()))
-                .collect::<Vec<_>>()
-                .join("|");
-            RegexBuilder::new(&src)
-                .case_insensitive(true)
-                .size_limit(32 << 20)
-                .build()
-                .ok()
+            alternation(list.iter().map(|r| r.as_str().to_string()))
         } else {
             None
         };
@@ -153,17 +157,13 @@ impl Patterns {
             .map(|r| match strip_word_boundaries(r.as_str()) {
                 Some(s) => {
                     any_stripped = true;
-                    format!("(?:{s})")
+                    s
                 }
-                None => format!("(?:{})", r.as_str()),
+                None => r.as_str().to_string(),
             })
             .collect();
         let gate = if any_stripped {
-            RegexBuilder::new(&loose.join("|"))
-                .case_insensitive(true)
-                .size_limit(32 << 20)
-                .build()
-                .ok()
+            alternation(loose.into_iter())
         } else {
             None
         };
