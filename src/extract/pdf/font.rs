@@ -435,16 +435,20 @@ fn builtin_cff_encoding(doc: &Document, dict: &Dictionary, max_stream: usize) ->
         .collect()
 }
 
+/// The decompressed FontFile2 (embedded TrueType) of a CID font's descriptor.
+fn embedded_truetype(doc: &Document, desc: &Dictionary, max_stream: usize) -> Option<Vec<u8>> {
+    descriptor(doc, desc)
+        .and_then(|d| deref(doc, d.get(b"FontFile2").ok()))
+        .and_then(|o| o.as_stream().ok())
+        .and_then(|s| s.decompressed_content_with_limit(max_stream).ok())
+}
+
 /// CID → text for an embedded TrueType CID font: CIDToGIDMap, then the font's Unicode cmap
 /// reversed (glyph → first code point that maps to it). This is how poppler recovers text
 /// from Identity-H fonts that lack a ToUnicode CMap.
 fn truetype_gid_text(doc: &Document, desc: &Dictionary, max_stream: usize) -> HashMap<u32, String> {
     let mut out = HashMap::new();
-    let Some(data) = descriptor(doc, desc)
-        .and_then(|d| deref(doc, d.get(b"FontFile2").ok()))
-        .and_then(|o| o.as_stream().ok())
-        .and_then(|s| s.decompressed_content_with_limit(max_stream).ok())
-    else {
+    let Some(data) = embedded_truetype(doc, desc, max_stream) else {
         return out;
     };
     let Ok(face) = ttf_parser::Face::parse(&data, 0) else {
@@ -544,11 +548,7 @@ fn truetype_glyph_names(
     max_stream: usize,
 ) -> HashMap<u32, String> {
     let mut out = HashMap::new();
-    let Some(data) = descriptor(doc, desc)
-        .and_then(|d| deref(doc, d.get(b"FontFile2").ok()))
-        .and_then(|o| o.as_stream().ok())
-        .and_then(|s| s.decompressed_content_with_limit(max_stream).ok())
-    else {
+    let Some(data) = embedded_truetype(doc, desc, max_stream) else {
         return out;
     };
     let Ok(face) = ttf_parser::Face::parse(&data, 0) else {
