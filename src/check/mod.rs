@@ -235,7 +235,7 @@ fn text_hits(st: &Structure, rules: &Rules, rule: &Rule, ranges: &[Range<usize>]
         }
         for s in u.sentences.clone() {
             let folded = &u.folded[s.clone()];
-            if rule.matches(folded).is_none() {
+            if !rule.matches(folded) {
                 continue;
             }
             let hit = match excluded_by(st, rules, &rule.exclude, ui, folded) {
@@ -288,7 +288,7 @@ fn anchor_hits(
         }
         let u = &st.units[a.unit];
         let anchor_folded = &u.folded[..a.text_end];
-        if rule.matches(anchor_folded).is_none() {
+        if !rule.matches(anchor_folded) {
             continue;
         }
         if let Some(ci) = anchor_excluded(st, rules, &rule.anchor_exclude, a.unit, anchor_folded) {
@@ -344,7 +344,7 @@ fn anchor_hits(
                     },
                 };
                 // Only a strict body needs to know (it costs one more match per sentence).
-                let own = strict && rule.matches(folded).is_some();
+                let own = strict && rule.matches(folded);
                 let stop = !strict && hit.kind == HitKind::Full;
                 body.push((hit, own));
                 if stop {

@@ -85,22 +85,31 @@ pub enum ContextTarget {
     Section,
 }
 
-/// A named context (e.g. past tense, initial diagnosis, «measurable»), used by rules to exclude
-/// or require something around a match.
 /// A list of patterns matched as one: a combined alternation scans the text once.
 #[derive(Debug, Clone, Default)]
 pub struct Patterns {
-    pub list: Vec<Regex>,
+    srcs: Vec<String>,
+    /// All patterns as one regex (the pattern itself when there is only one).
     any: Option<Regex>,
     /// All patterns with their word-boundary assertions removed: it matches wherever one of
     /// them could, and the regex crate runs it on its fast DFA. A Unicode `\b` makes the exact
     /// patterns fall back to the slow engines on Cyrillic text (a third of `review`'s time in
     /// a profile), so most sentences, which match nothing, are now rejected by this gate alone.
     gate: Option<Regex>,
+    /// Each pattern on its own, built on first use: only [`Patterns::blank`] needs them, and
+    /// building them all up front cost a third of the rules' load time and memory.
+    list: std::sync::OnceLock<Vec<Regex>>,
 }
 
+/// Lazy-DFA cache per regex and thread. Patterns such as `[^.;]{0,160}` between two word lists
+/// create many DFA states; with the crate's default (2 MB) the cache thrashed, the DFA gave up
+/// and the slow PikeVM ran instead: `review` spent 80 % of its time there on 12-page documents.
+const DFA_CACHE_BYTES: usize = 16 << 20;
+
 /// One case-insensitive regex matching any of `srcs`.
-fn alternation(srcs: impl Iterator<Item = String>) -> Option<Regex> {
+fn alternation<'a>(
+    srcs: impl Iterator<Item = &'a str>,
+) -> std::result::Result<Regex, regex::Error> {
     let src = srcs
         .map(|s| format!("(?:{s})"))
         .collect::<Vec<_>>()
@@ -108,8 +117,8 @@ fn alternation(srcs: impl Iterator<Item = String>) -> Option<Regex> {
     RegexBuilder::new(&src)
         .case_insensitive(true)
         .size_limit(32 << 20)
+        .dfa_size_limit(DFA_CACHE_BYTES)
         .build()
-        .ok()
 }
 
 /// `src` without `\b`, `\B`, `\b{…}`, `\<` and `\>`: a pattern that matches a superset.
@@ -145,29 +154,28 @@ fn strip_word_boundaries(src: &str) -> Option<String> {
 }
 
 impl Patterns {
-    pub fn new(list: Vec<Regex>) -> Patterns {
-        let any = if list.len() > 1 {
-            alternation(list.iter().map(|r| r.as_str().to_string()))
+    /// Compiles `srcs` (each already checked to parse) into one matcher.
+    pub fn new(srcs: Vec<String>) -> std::result::Result<Patterns, regex::Error> {
+        if srcs.is_empty() {
+            return Ok(Patterns::default());
+        }
+        let any = alternation(srcs.iter().map(String::as_str))?;
+        let loose: Vec<Option<String>> = srcs.iter().map(|s| strip_word_boundaries(s)).collect();
+        let gate = if loose.iter().any(Option::is_some) {
+            let gate_srcs = srcs
+                .iter()
+                .zip(&loose)
+                .map(|(s, l)| l.as_deref().unwrap_or(s));
+            Some(alternation(gate_srcs)?)
         } else {
             None
         };
-        let mut any_stripped = false;
-        let loose: Vec<String> = list
-            .iter()
-            .map(|r| match strip_word_boundaries(r.as_str()) {
-                Some(s) => {
-                    any_stripped = true;
-                    s
-                }
-                None => r.as_str().to_string(),
-            })
-            .collect();
-        let gate = if any_stripped {
-            alternation(loose.into_iter())
-        } else {
-            None
-        };
-        Patterns { list, any, gate }
+        Ok(Patterns {
+            srcs,
+            any: Some(any),
+            gate,
+            list: std::sync::OnceLock::new(),
+        })
     }
 
     /// False when no pattern can match `text` (checked on the fast gate).
@@ -176,17 +184,11 @@ impl Patterns {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
+        self.srcs.is_empty()
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        if !self.may_match(text) {
-            return false;
-        }
-        match &self.any {
-            Some(r) => r.is_match(text),
-            None => self.list.iter().any(|p| p.is_match(text)),
-        }
+        self.may_match(text) && self.any.as_ref().is_some_and(|r| r.is_match(text))
     }
 
     /// The leftmost match (start, end).
@@ -194,28 +196,33 @@ impl Patterns {
         if !self.may_match(text) {
             return None;
         }
-        match &self.any {
-            Some(r) => r.find(text).map(|m| (m.start(), m.end())),
-            None => self
-                .list
+        let m = self.any.as_ref()?.find(text)?;
+        Some((m.start(), m.end()))
+    }
+
+    fn list(&self) -> &[Regex] {
+        self.list.get_or_init(|| {
+            self.srcs
                 .iter()
-                .filter_map(|p| p.find(text).map(|m| (m.start(), m.end())))
-                .min(),
-        }
+                .filter_map(|s| alternation(std::iter::once(s.as_str())).ok())
+                .collect()
+        })
     }
 
     /// `text` with every match replaced by spaces (byte offsets kept).
     pub fn blank(&self, text: &str) -> String {
-        if !self.may_match(text) {
+        if !self.is_match(text) {
             return text.to_string();
         }
-        self.list.iter().fold(text.to_string(), |acc, p| {
+        self.list().iter().fold(text.to_string(), |acc, p| {
             p.replace_all(&acc, |c: &regex::Captures| " ".repeat(c[0].len()))
                 .into_owned()
         })
     }
 }
 
+/// A named context (e.g. past tense, initial diagnosis, «measurable»), used by rules to exclude
+/// or require something around a match.
 #[derive(Debug, Clone)]
 pub struct Context {
     pub id: String,
@@ -272,11 +279,12 @@ pub struct Rule {
 }
 
 impl Rule {
-    pub fn matches(&self, folded: &str) -> Option<(usize, usize)> {
+    /// True when the rule matches `folded` outside its ignored spans.
+    pub fn matches(&self, folded: &str) -> bool {
         if !self.ignore.is_empty() && self.ignore.is_match(folded) {
-            return self.patterns.find(&self.ignore.blank(folded));
+            return self.patterns.is_match(&self.ignore.blank(folded));
         }
-        self.patterns.find(folded)
+        self.patterns.is_match(folded)
     }
 }
 
@@ -616,13 +624,37 @@ impl Ctx<'_> {
         });
     }
 
-    fn regex(&mut self, p: &S) -> Option<Regex> {
+    /// The pattern source (ё folded) when it parses, else an issue at its line.
+    fn source(&mut self, p: &S) -> Option<String> {
         // Only «ё» is folded in patterns: lower-casing would turn \W into \w.
         let src = p.get_ref().replace('ё', "е").replace('Ё', "Е");
         if src.trim().is_empty() {
             self.issue(Some(p.span()), "пустой шаблон".into());
             return None;
         }
+        let parsed = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(&src);
+        match parsed {
+            Ok(_) => Some(src),
+            Err(e) => {
+                self.bad_pattern(p, &e.to_string());
+                None
+            }
+        }
+    }
+
+    fn bad_pattern(&mut self, p: &S, msg: &str) {
+        let last = msg.lines().last().unwrap_or("").trim().to_string();
+        self.issue(
+            Some(p.span()),
+            format!("неверное регулярное выражение «{}»: {last}", p.get_ref()),
+        );
+    }
+
+    fn regex(&mut self, p: &S) -> Option<Regex> {
+        let src = self.source(p)?;
         match RegexBuilder::new(&src)
             .case_insensitive(true)
             .size_limit(4 << 20)
@@ -630,12 +662,7 @@ impl Ctx<'_> {
         {
             Ok(r) => Some(r),
             Err(e) => {
-                let msg = e.to_string();
-                let last = msg.lines().last().unwrap_or("").trim().to_string();
-                self.issue(
-                    Some(p.span()),
-                    format!("неверное регулярное выражение «{}»: {last}", p.get_ref()),
-                );
+                self.bad_pattern(p, &e.to_string());
                 None
             }
         }
@@ -651,6 +678,31 @@ impl Ctx<'_> {
             self.issue(span_hint, format!("список «{what}» пуст"));
         }
         ps.iter().filter_map(|p| self.regex(p)).collect()
+    }
+
+    /// `ps` compiled as one [`Patterns`]; `what` names a list that must not be empty.
+    fn patterns(
+        &mut self,
+        ps: &[S],
+        what: Option<&str>,
+        span_hint: Option<std::ops::Range<usize>>,
+    ) -> Patterns {
+        if let Some(what) = what.filter(|_| ps.is_empty()) {
+            self.issue(span_hint.clone(), format!("список «{what}» пуст"));
+        }
+        let srcs: Vec<String> = ps.iter().filter_map(|p| self.source(p)).collect();
+        match Patterns::new(srcs) {
+            Ok(p) => p,
+            Err(e) => {
+                let msg = e.to_string();
+                let last = msg.lines().last().unwrap_or("").trim().to_string();
+                self.issue(
+                    span_hint.or_else(|| ps.first().map(|p| p.span())),
+                    format!("список шаблонов не удалось собрать: {last}"),
+                );
+                Patterns::default()
+            }
+        }
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
@@ -715,9 +767,8 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                         ContextTarget::Sentence
                     }
                 };
-                let patterns =
-                    Patterns::new(cx.regexes(&c.patterns, "patterns", Some(c.id.span())));
-                let unless = Patterns::new(c.unless.iter().filter_map(|p| cx.regex(p)).collect());
+                let patterns = cx.patterns(&c.patterns, Some("patterns"), Some(c.id.span()));
+                let unless = cx.patterns(&c.unless, None, Some(c.id.span()));
                 contexts.push(Context {
                     id: c.id.into_inner(),
                     description: c.description.unwrap_or_default(),
@@ -833,7 +884,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                     format!("weight = {w}: вес должен быть в пределах (0; 10]"),
                 );
             }
-            let patterns = Patterns::new(cx.regexes(&r.patterns, "patterns", Some(r.id.span())));
+            let patterns = cx.patterns(&r.patterns, Some("patterns"), Some(r.id.span()));
             let resolve = |list: &[S], cx: &mut Ctx| -> Vec<usize> {
                 list.iter()
                     .filter_map(|id| {
@@ -851,7 +902,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
             let exclude = resolve(&r.exclude, &mut cx);
             let anchor_exclude = resolve(&r.anchor_exclude, &mut cx);
             let requires = resolve(&r.requires, &mut cx);
-            let ignore = Patterns::new(r.ignore.iter().filter_map(|p| cx.regex(p)).collect());
+            let ignore = cx.patterns(&r.ignore, None, Some(r.id.span()));
             rules.push(Rule {
                 id: r.id.get_ref().clone(),
                 scope,
@@ -904,9 +955,8 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                         format!("фактор риска «{}» описан дважды", r.id.get_ref()),
                     );
                 }
-                let patterns =
-                    Patterns::new(cx.regexes(&r.patterns, "patterns", Some(r.id.span())));
-                let exclude = Patterns::new(r.exclude.iter().filter_map(|p| cx.regex(p)).collect());
+                let patterns = cx.patterns(&r.patterns, Some("patterns"), Some(r.id.span()));
+                let exclude = cx.patterns(&r.exclude, None, Some(r.id.span()));
                 risks.push(RiskRules {
                     risk,
                     patterns,
@@ -951,10 +1001,9 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                     "risk_threshold должен быть больше нуля".into(),
                 );
             }
-            let stamp_patterns =
-                Patterns::new(cx.regexes(&raw.stamp_patterns, "stamp_patterns", None));
+            let stamp_patterns = cx.patterns(&raw.stamp_patterns, Some("stamp_patterns"), None);
             let risk_named_patterns =
-                Patterns::new(cx.regexes(&raw.risk_named_patterns, "risk_named_patterns", None));
+                cx.patterns(&raw.risk_named_patterns, Some("risk_named_patterns"), None);
             let mut doc_types = Vec::new();
             for d in &raw.doc_type {
                 match DocType::from_id(d.id.get_ref()) {
@@ -983,7 +1032,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 result: cx.regexes(&raw.columns.result, "columns.result", None),
             };
             let generic_programme =
-                Patterns::new(cx.regexes(&raw.generic_programme, "generic_programme", None));
+                cx.patterns(&raw.generic_programme, Some("generic_programme"), None);
             structure = Some(StructureRules {
                 generic_programme,
                 title_blocks: tb.clamp(1, 1000) as usize,
@@ -1090,13 +1139,8 @@ mod tests {
 
     #[test]
     fn the_gate_never_changes_what_patterns_match() {
-        let build = |s: &str| {
-            RegexBuilder::new(s)
-                .case_insensitive(true)
-                .build()
-                .expect("test pattern")
-        };
-        let p = Patterns::new(vec![build(r"\bмонитор\w*"), build(r"\bсрез(ы|ов)\b")]);
+        let p = Patterns::new(vec![r"\bмонитор\w*".into(), r"\bсрез(ы|ов)\b".into()])
+            .expect("test patterns");
         assert!(p.gate.is_some());
         // «срезы» inside a longer word is not a word on its own: the exact patterns decide.
         assert!(!p.is_match("подсрезыватель и пр."));

@@ -895,7 +895,7 @@ fn goal_statement_units(units: &[Unit], rules: &Rules) -> Vec<usize> {
             u.sentences.iter().any(|s| {
                 let f = u.folded.get(s.clone()).unwrap_or("");
                 text_rules.iter().any(|r| {
-                    r.matches(f).is_some()
+                    r.matches(f)
                         && !r.exclude.iter().any(|&ci| {
                             rules
                                 .contexts
@@ -1317,9 +1317,9 @@ fn is_element_subheading(folded: &str, rules: &Rules) -> bool {
         return false;
     }
     rules.elements.iter().any(|e| {
-        e.rules.iter().any(|r| {
-            matches!(r.scope, crate::rules::Scope::Anchor { .. }) && r.matches(folded).is_some()
-        })
+        e.rules
+            .iter()
+            .any(|r| matches!(r.scope, crate::rules::Scope::Anchor { .. }) && r.matches(folded))
     })
 }
 
