@@ -9,6 +9,8 @@ use std::fmt;
 use std::path::Path;
 
 use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_syntax::hir::{self, Hir, HirKind, Look};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -88,17 +90,17 @@ pub enum ContextTarget {
 /// A list of patterns matched as one: a combined alternation scans the text once.
 #[derive(Debug, Clone, Default)]
 pub struct Patterns {
-    srcs: Vec<String>,
-    /// All patterns as one regex (the pattern itself when there is only one).
-    any: Option<Regex>,
-    /// All patterns with their word-boundary assertions removed: it matches wherever one of
-    /// them could, and the regex crate runs it on its fast DFA. A Unicode `\b` makes the exact
-    /// patterns fall back to the slow engines on Cyrillic text (a third of `review`'s time in
-    /// a profile), so most sentences, which match nothing, are now rejected by this gate alone.
-    gate: Option<Regex>,
+    /// Each pattern, prepared for folded text (see [`prepare`]).
+    hirs: Vec<Hir>,
+    /// All patterns as one regex.
+    any: Option<meta::Regex>,
+    /// The loose superset of all patterns (see [`Prepared`]): it runs on the fast lazy DFA and
+    /// rejects most sentences, which match nothing, before the exact patterns run. A Unicode
+    /// `\b` makes the exact patterns fall back to the slow engines on Cyrillic text.
+    gate: Option<meta::Regex>,
     /// Each pattern on its own, built on first use: only [`Patterns::blank`] needs them, and
     /// building them all up front cost a third of the rules' load time and memory.
-    list: std::sync::OnceLock<Vec<Regex>>,
+    list: std::sync::OnceLock<Vec<meta::Regex>>,
 }
 
 /// Lazy-DFA cache per regex and thread. Patterns such as `[^.;]{0,160}` between two word lists
@@ -106,72 +108,146 @@ pub struct Patterns {
 /// and the slow PikeVM ran instead: `review` spent 80 % of its time there on 12-page documents.
 const DFA_CACHE_BYTES: usize = 16 << 20;
 
-/// One case-insensitive regex matching any of `srcs`.
-fn alternation<'a>(
-    srcs: impl Iterator<Item = &'a str>,
-) -> std::result::Result<Regex, regex::Error> {
-    let src = srcs
-        .map(|s| format!("(?:{s})"))
-        .collect::<Vec<_>>()
-        .join("|");
-    RegexBuilder::new(&src)
-        .case_insensitive(true)
-        .size_limit(32 << 20)
-        .dfa_size_limit(DFA_CACHE_BYTES)
-        .build()
+/// Compiles a prepared pattern. Built from the HIR directly: printing it back to a string
+/// and parsing that again (classes such as `\w` spelt out range by range) doubled load time.
+fn build(hir: &Hir) -> std::result::Result<meta::Regex, String> {
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(32 << 20))
+                .hybrid_cache_capacity(DFA_CACHE_BYTES),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())
 }
 
-/// `src` without `\b`, `\B`, `\b{…}`, `\<` and `\>`: a pattern that matches a superset.
-fn strip_word_boundaries(src: &str) -> Option<String> {
-    let mut out = String::with_capacity(src.len());
-    let mut chars = src.chars().peekable();
-    let mut stripped = false;
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('b' | 'B') => {
-                stripped = true;
-                if chars.peek() == Some(&'{') {
-                    for c in chars.by_ref() {
-                        if c == '}' {
-                            break;
-                        }
-                    }
-                }
+/// A rule pattern made ready for folded text (see [`fold`]), and its loose superset.
+///
+/// Literals are folded like the text and small classes get both cases, so the regexes run
+/// case-sensitively: a case-insensitive Cyrillic literal is a chain of two-letter classes, which
+/// left the regex crate only short literal prefixes to skip text with.
+#[derive(Debug)]
+struct Prepared {
+    exact: Hir,
+    /// The pattern with word-boundary assertions removed and bounded repetitions opened
+    /// (`{0,160}` → `*`), when that changes it: it matches wherever the exact pattern could
+    /// and runs on the lazy DFA, which a Unicode `\b` or a long counter would defeat.
+    loose: Option<Hir>,
+}
+
+fn prepare(src: &str) -> std::result::Result<Prepared, String> {
+    let hir = regex_syntax::Parser::new()
+        .parse(src)
+        .map_err(|e| e.to_string())?;
+    let exact = fold_hir(hir);
+    let mut changed = false;
+    let loose = loosen(&exact, &mut changed);
+    Ok(Prepared {
+        exact,
+        loose: changed.then_some(loose),
+    })
+}
+
+/// `hir` matching folded text: literals folded, classes closed under case.
+fn fold_hir(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Literal(hir::Literal(bytes)) => match std::str::from_utf8(&bytes) {
+            Ok(s) => Hir::literal(fold(s).into_bytes()),
+            Err(_) => Hir::literal(bytes),
+        },
+        HirKind::Class(mut c) => {
+            match &mut c {
+                // Folding walks every code point. Large classes (`\w`, `[^.;]`) are closed
+                // under case already; small ones (`[А-Я]`, `[её]`) are what needs it.
+                hir::Class::Unicode(u) if class_size(u) <= 4096 => u.case_fold_simple(),
+                hir::Class::Bytes(b) => b.case_fold_simple(),
+                _ => {}
             }
-            Some('<' | '>') => stripped = true,
-            Some(n) => {
-                out.push('\\');
-                out.push(n);
-            }
-            None => out.push('\\'),
+            Hir::class(c)
         }
+        HirKind::Repetition(r) => Hir::repetition(hir::Repetition {
+            sub: Box::new(fold_hir(*r.sub)),
+            ..r
+        }),
+        HirKind::Capture(c) => Hir::capture(hir::Capture {
+            sub: Box::new(fold_hir(*c.sub)),
+            ..c
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(fold_hir).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(fold_hir).collect()),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Look(l) => Hir::look(l),
     }
-    stripped.then_some(out)
+}
+
+fn class_size(c: &hir::ClassUnicode) -> u32 {
+    c.ranges()
+        .iter()
+        .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
+        .sum()
+}
+
+/// A superset of `hir` without word boundaries and with bounded repetitions unbounded.
+fn loosen(hir: &Hir, changed: &mut bool) -> Hir {
+    match hir.kind() {
+        HirKind::Look(l) => match l {
+            Look::Start
+            | Look::End
+            | Look::StartLF
+            | Look::EndLF
+            | Look::StartCRLF
+            | Look::EndCRLF => hir.clone(),
+            _ => {
+                *changed = true;
+                Hir::empty()
+            }
+        },
+        HirKind::Repetition(r) => {
+            let open = r.max.is_some_and(|max| max > r.min.max(1));
+            *changed |= open;
+            Hir::repetition(hir::Repetition {
+                min: r.min,
+                max: if open { None } else { r.max },
+                greedy: r.greedy,
+                sub: Box::new(loosen(&r.sub, changed)),
+            })
+        }
+        HirKind::Capture(c) => Hir::capture(hir::Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(loosen(&c.sub, changed)),
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(|h| loosen(h, changed)).collect()),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(|h| loosen(h, changed)).collect())
+        }
+        _ => hir.clone(),
+    }
 }
 
 impl Patterns {
-    /// Compiles `srcs` (each already checked to parse) into one matcher.
-    pub fn new(srcs: Vec<String>) -> std::result::Result<Patterns, regex::Error> {
+    /// Compiles `srcs` into one matcher for folded text.
+    pub fn new(srcs: &[String]) -> std::result::Result<Patterns, String> {
         if srcs.is_empty() {
             return Ok(Patterns::default());
         }
-        let any = alternation(srcs.iter().map(String::as_str))?;
-        let loose: Vec<Option<String>> = srcs.iter().map(|s| strip_word_boundaries(s)).collect();
-        let gate = if loose.iter().any(Option::is_some) {
-            let gate_srcs = srcs
+        let prepared = srcs
+            .iter()
+            .map(|s| prepare(s))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let hirs: Vec<Hir> = prepared.iter().map(|p| p.exact.clone()).collect();
+        let any = build(&Hir::alternation(hirs.clone()))?;
+        let gate = if prepared.iter().any(|p| p.loose.is_some()) {
+            let loose = prepared
                 .iter()
-                .zip(&loose)
-                .map(|(s, l)| l.as_deref().unwrap_or(s));
-            Some(alternation(gate_srcs)?)
+                .map(|p| p.loose.clone().unwrap_or_else(|| p.exact.clone()))
+                .collect();
+            Some(build(&Hir::alternation(loose))?)
         } else {
             None
         };
         Ok(Patterns {
-            srcs,
+            hirs,
             any: Some(any),
             gate,
             list: std::sync::OnceLock::new(),
@@ -184,7 +260,7 @@ impl Patterns {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.srcs.is_empty()
+        self.hirs.is_empty()
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -200,24 +276,26 @@ impl Patterns {
         Some((m.start(), m.end()))
     }
 
-    fn list(&self) -> &[Regex] {
-        self.list.get_or_init(|| {
-            self.srcs
-                .iter()
-                .filter_map(|s| alternation(std::iter::once(s.as_str())).ok())
-                .collect()
-        })
+    fn list(&self) -> &[meta::Regex] {
+        self.list
+            .get_or_init(|| self.hirs.iter().filter_map(|h| build(h).ok()).collect())
     }
 
     /// `text` with every match replaced by spaces (byte offsets kept).
     pub fn blank(&self, text: &str) -> String {
+        let mut out = text.to_string();
         if !self.is_match(text) {
-            return text.to_string();
+            return out;
         }
-        self.list().iter().fold(text.to_string(), |acc, p| {
-            p.replace_all(&acc, |c: &regex::Captures| " ".repeat(c[0].len()))
-                .into_owned()
-        })
+        for p in self.list() {
+            let spans: Vec<std::ops::Range<usize>> =
+                p.find_iter(out.as_str()).map(|m| m.range()).collect();
+            for r in spans {
+                let spaces = " ".repeat(r.len());
+                out.replace_range(r, &spaces);
+            }
+        }
+        out
     }
 }
 
@@ -632,11 +710,7 @@ impl Ctx<'_> {
             self.issue(Some(p.span()), "пустой шаблон".into());
             return None;
         }
-        let parsed = regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(&src);
-        match parsed {
+        match regex_syntax::Parser::new().parse(&src) {
             Ok(_) => Some(src),
             Err(e) => {
                 self.bad_pattern(p, &e.to_string());
@@ -691,10 +765,9 @@ impl Ctx<'_> {
             self.issue(span_hint.clone(), format!("список «{what}» пуст"));
         }
         let srcs: Vec<String> = ps.iter().filter_map(|p| self.source(p)).collect();
-        match Patterns::new(srcs) {
+        match Patterns::new(&srcs) {
             Ok(p) => p,
-            Err(e) => {
-                let msg = e.to_string();
+            Err(msg) => {
                 let last = msg.lines().last().unwrap_or("").trim().to_string();
                 self.issue(
                     span_hint.or_else(|| ps.first().map(|p| p.span())),
@@ -1129,17 +1202,32 @@ mod tests {
     }
 
     #[test]
-    fn word_boundaries_are_stripped_only_where_they_are_assertions() {
-        assert_eq!(
-            strip_word_boundaries(r"\bцел(ь|и)\b{end}\s\\b\<x\>").as_deref(),
-            Some(r"цел(ь|и)\s\\bx")
+    fn prepared_patterns_are_folded_and_loosened_only_where_needed() {
+        let p = prepare(r"\bЦел(ь|и)\b{end}\s\\b[А-Я]{0,60}x").expect("parses");
+        let exact = build(&p.exact).expect("exact compiles");
+        let loose = build(p.loose.as_ref().expect("loosened")).expect("loose compiles");
+        // Literals are folded like the text; classes keep both cases.
+        assert!(exact.is_match("цели \\bабвx"));
+        assert!(exact.is_match("цели \\bАБВx"));
+        assert!(!exact.is_match("Цели \\bабвx"));
+        // Without the boundaries and the counter, the loose form matches more.
+        assert!(!exact.is_match("подцели \\bx"));
+        assert!(loose.is_match("подцели \\bx"));
+        let long = format!("цели \\b{}x", "а".repeat(61));
+        assert!(!exact.is_match(&long) && loose.is_match(&long));
+        // Nothing to loosen: no loose form; `?` and exact counts stay as they are.
+        assert!(
+            prepare(r"\w+\s\d{4}(год)?")
+                .expect("parses")
+                .loose
+                .is_none()
         );
-        assert_eq!(strip_word_boundaries(r"\w+\s\d"), None);
+        assert!(prepare(r"(").is_err());
     }
 
     #[test]
     fn the_gate_never_changes_what_patterns_match() {
-        let p = Patterns::new(vec![r"\bмонитор\w*".into(), r"\bсрез(ы|ов)\b".into()])
+        let p = Patterns::new(&[r"\bмонитор\w*".into(), r"\bсрез(ы|ов)\b".into()])
             .expect("test patterns");
         assert!(p.gate.is_some());
         // «срезы» inside a longer word is not a word on its own: the exact patterns decide.
