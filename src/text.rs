@@ -6,7 +6,11 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalise one paragraph of extracted text. Line breaks inside the paragraph become spaces
 /// unless they end a hyphenated word part («мони-\nторинг» → «мониторинг»).
 pub fn normalize(input: &str) -> String {
-    let nfc: String = input.nfc().collect();
+    // Nearly all text is NFC already; the quick check costs a fraction of composing it.
+    let nfc: std::borrow::Cow<str> = match unicode_normalization::is_nfc_quick(input.chars()) {
+        unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(input),
+        _ => std::borrow::Cow::Owned(input.nfc().collect()),
+    };
     let mut out = String::with_capacity(nfc.len());
     let mut chars = nfc.chars().peekable();
     while let Some(c) = chars.next() {

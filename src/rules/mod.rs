@@ -546,6 +546,10 @@ pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let folded = match c {
+            // Fast paths for the text's own alphabets; the general case looks up Unicode tables.
+            'a'..='z' | 'а'..='я' | ' ' | '0'..='9' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
             'ё' | 'Ё' => 'е',
             _ => {
                 let mut lower = c.to_lowercase();
@@ -1281,6 +1285,19 @@ mod tests {
         let f = fold(s);
         assert_eq!(f.len(), s.len());
         assert_eq!(f, "елка еж «цель»");
+    }
+
+    #[test]
+    fn fold_fast_paths_agree_with_unicode_lowercase() {
+        for c in (0u32..0x530).filter_map(char::from_u32) {
+            let mut lower = c.to_lowercase();
+            let slow = match (lower.next(), lower.next()) {
+                _ if c == 'ё' || c == 'Ё' => 'е',
+                (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                _ => c,
+            };
+            assert_eq!(fold(&c.to_string()), slow.to_string(), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -9,12 +9,13 @@ use super::content::{Glyph, PageContent, Rule};
 
 /// A glyph in upright coordinates.
 #[derive(Debug, Clone)]
-struct G {
+struct G<'a> {
     x0: f64,
     x1: f64,
     y: f64,
     size: f64,
-    text: String,
+    /// Borrowed from the page's glyph: a copy per glyph was a malloc per character.
+    text: &'a str,
 }
 
 /// A run of text on one baseline without a wide gap inside.
@@ -71,12 +72,18 @@ const PIECE_GAP: f64 = 0.8;
 /// shadow effects draw every character twice with a tiny offset, and a reader sees it once
 /// (pdftotext drops them too: within 0.1 of the font size along the baseline, 0.2 across).
 fn without_overprint(glyphs: &[Glyph]) -> Vec<&Glyph> {
-    // Buckets of CELL points; any duplicate lies within the neighbouring buckets because the
-    // tolerance is capped at CELL.
+    use std::hash::BuildHasher;
+    // Buckets of CELL points per text; any duplicate lies within the neighbouring buckets
+    // because the tolerance is capped at CELL. Buckets are chains in one vector (no allocation
+    // per bucket) and the text's hash is part of the key, so neighbours with other text are
+    // never compared: this filter was a third of PDF time with SipHash and per-bucket vectors.
     const CELL: f64 = 2.0;
+    let hasher = rustc_hash::FxBuildHasher;
     let key = |x: f64, y: f64| ((x / CELL).floor() as i64, (y / CELL).floor() as i64);
-    // Nine lookups per glyph: SipHash made this a third of PDF extraction time in a profile.
-    let mut seen: rustc_hash::FxHashMap<(i64, i64), Vec<&Glyph>> = rustc_hash::FxHashMap::default();
+    let mut heads: rustc_hash::FxHashMap<(i64, i64, u64), usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(glyphs.len(), hasher);
+    // (glyph, next node in the same bucket)
+    let mut nodes: Vec<(&Glyph, usize)> = Vec::with_capacity(glyphs.len());
     let mut out = Vec::with_capacity(glyphs.len());
     for g in glyphs {
         if g.text.trim().is_empty() {
@@ -85,21 +92,34 @@ fn without_overprint(glyphs: &[Glyph]) -> Vec<&Glyph> {
         }
         let along = (0.1 * g.size).min(CELL);
         let across = (0.2 * g.size).min(CELL);
+        let (tol_x, tol_y) = if g.dir % 2 == 0 {
+            (along, across)
+        } else {
+            (across, along)
+        };
+        let th = hasher.hash_one(g.text.as_str());
         let (kx, ky) = key(g.x0, g.y0);
         let duplicate = (-1..=1).any(|dx| {
             (-1..=1).any(|dy| {
-                seen.get(&(kx + dx, ky + dy)).is_some_and(|v| {
-                    v.iter().any(|h| {
-                        h.text == g.text
-                            && h.dir == g.dir
-                            && (h.x0 - g.x0).abs() <= if g.dir % 2 == 0 { along } else { across }
-                            && (h.y0 - g.y0).abs() <= if g.dir % 2 == 0 { across } else { along }
-                    })
-                })
+                let mut at = heads.get(&(kx + dx, ky + dy, th)).copied();
+                while let Some(i) = at {
+                    let (h, next) = nodes[i];
+                    if h.dir == g.dir
+                        && (h.x0 - g.x0).abs() <= tol_x
+                        && (h.y0 - g.y0).abs() <= tol_y
+                        && h.text == g.text
+                    {
+                        return true;
+                    }
+                    at = (next != usize::MAX).then_some(next);
+                }
+                false
             })
         });
         if !duplicate {
-            seen.entry((kx, ky)).or_default().push(g);
+            let next = heads.get(&(kx, ky, th)).copied().unwrap_or(usize::MAX);
+            nodes.push((g, next));
+            heads.insert((kx, ky, th), nodes.len() - 1);
             out.push(g);
         }
     }
@@ -118,12 +138,10 @@ pub fn page_items(page: &PageContent) -> Vec<Item> {
         .glyphs
         .iter()
         .flat_map(|g| g.text.chars())
-        .map(|c| {
-            if is_rtl(c) {
-                -1
-            } else {
-                i64::from(c.is_alphabetic())
-            }
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => 1,
+            _ if is_rtl(c) => -1,
+            _ => i64::from(c.is_alphabetic()),
         })
         .sum();
     let ltr = balance >= 0;
@@ -135,7 +153,7 @@ pub fn page_items(page: &PageContent) -> Vec<Item> {
         if groups[dir].is_empty() {
             continue;
         }
-        let glyphs: Vec<G> = groups[dir]
+        let glyphs: Vec<G<'_>> = groups[dir]
             .iter()
             .filter(|g| g.size > 0.5)
             .map(|g| {
@@ -146,7 +164,7 @@ pub fn page_items(page: &PageContent) -> Vec<Item> {
                     x1: ax.max(bx),
                     y: ay,
                     size: g.size,
-                    text: g.text.clone(),
+                    text: g.text.as_str(),
                 }
             })
             .collect();
@@ -170,10 +188,11 @@ fn rotate(dir: usize, x: f64, y: f64) -> (f64, f64) {
     }
 }
 
-fn layout_group(mut glyphs: Vec<G>, rules: &[Rule], ltr: bool) -> Vec<Item> {
+fn layout_group(mut glyphs: Vec<G<'_>>, rules: &[Rule], ltr: bool) -> Vec<Item> {
     let mut items: Vec<(Item, (f64, usize))> = Vec::new();
     for grid in find_grids(rules) {
-        let (inside, rest): (Vec<G>, Vec<G>) = glyphs.into_iter().partition(|g| grid.contains(g));
+        let (inside, rest): (Vec<G<'_>>, Vec<G<'_>>) =
+            glyphs.into_iter().partition(|g| grid.contains(g));
         glyphs = rest;
         if let Some(item) = grid.into_item(inside, ltr) {
             items.push((item, (0.0, 0)));
@@ -292,7 +311,7 @@ fn logical_order(line: &str, ltr: bool) -> String {
 // Glyphs → pieces
 // ---------------------------------------------------------------------------------------------
 
-fn build_pieces(glyphs: &[G]) -> Vec<Piece> {
+fn build_pieces(glyphs: &[G<'_>]) -> Vec<Piece> {
     // 1. Runs in content-stream order (cheap and usually right).
     let mut runs: Vec<Piece> = Vec::new();
     let mut pending_space = false;
@@ -310,17 +329,14 @@ fn build_pieces(glyphs: &[G]) -> Vec<Piece> {
                 continue;
             }
             // Fake bold: the same glyph drawn twice at nearly the same spot.
-            if same_line
-                && run.text.ends_with(g.text.as_str())
-                && (g.x0 - last_x0).abs() < 0.15 * size
-            {
+            if same_line && run.text.ends_with(g.text) && (g.x0 - last_x0).abs() < 0.15 * size {
                 continue;
             }
             if same_line && gap > -0.3 * size && gap <= PIECE_GAP * size {
                 if (pending_space || gap > SPACE_GAP * size) && !run.text.ends_with(' ') {
                     run.text.push(' ');
                 }
-                run.text.push_str(&g.text);
+                run.text.push_str(g.text);
                 run.x1 = run.x1.max(g.x1);
                 run.size = run.size.max(g.size);
                 pending_space = false;
@@ -338,7 +354,7 @@ fn build_pieces(glyphs: &[G]) -> Vec<Piece> {
             x1: g.x1,
             y: g.y,
             size: g.size,
-            text: g.text.clone(),
+            text: g.text.to_string(),
         });
     }
     // 2. Lines by baseline, then merge runs along each line.
@@ -1298,7 +1314,7 @@ impl Grid {
         )
     }
 
-    fn contains(&self, g: &G) -> bool {
+    fn contains(&self, g: &G<'_>) -> bool {
         let (x0, x1) = self.x_range();
         let (y0, y1) = self.y_range();
         let cx = (g.x0 + g.x1) / 2.0;
@@ -1318,7 +1334,7 @@ impl Grid {
             .any(|r| (r.y0 - y).abs() <= TOL && r.x0 - TOL <= x && r.x1 + TOL >= x)
     }
 
-    fn into_item(self, glyphs: Vec<G>, ltr: bool) -> Option<Item> {
+    fn into_item(self, glyphs: Vec<G<'_>>, ltr: bool) -> Option<Item> {
         let ncols = self.xs.len() - 1;
         let nrows = self.ys.len() - 1;
         // Owner of each grid cell: the top-left grid cell of the merged cell covering it.
@@ -1336,7 +1352,7 @@ impl Grid {
                 };
             }
         }
-        let mut texts: Vec<Vec<Vec<G>>> = vec![vec![Vec::new(); ncols]; nrows];
+        let mut texts: Vec<Vec<Vec<G<'_>>>> = vec![vec![Vec::new(); ncols]; nrows];
         for g in glyphs {
             let cx = (g.x0 + g.x1) / 2.0;
             let cy = g.y + 0.3 * g.size;
@@ -1405,7 +1421,7 @@ impl Grid {
     }
 }
 
-fn cell_blocks(glyphs: &[G], ltr: bool) -> Vec<Block> {
+fn cell_blocks(glyphs: &[G<'_>], ltr: bool) -> Vec<Block> {
     let pieces = build_pieces(glyphs);
     let mut out = Vec::new();
     for mut b in build_blocks(pieces) {
