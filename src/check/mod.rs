@@ -17,7 +17,7 @@ use crate::model::{
     CheckReport, DocType, Document, Element, ElementVerdict, Evidence, Location, Presence,
     SCHEMA_VERSION, SectionReport, Warning,
 };
-use crate::rules::{ContextTarget, ElementRules, Rule, Rules, Scope, fold};
+use crate::rules::{ContextTarget, ElementRules, Patterns, Rule, Rules, Scope, fold};
 use crate::structure::{self, AnchorKind, Structure, UnitKind};
 
 /// Longest quote kept as evidence (characters); longer sentences are cut at a char boundary.
@@ -225,17 +225,54 @@ fn requirement_met(st: &Structure, rules: &Rules, rule: &Rule, unit: usize, fold
         })
 }
 
+/// Which sentences may match any text rule of an element, filled in per unit on first use:
+/// one scan of the element's superset pattern per sentence instead of one per rule.
+struct Candidates<'a> {
+    gate: &'a Patterns,
+    units: Vec<Option<Vec<bool>>>,
+}
+
+impl<'a> Candidates<'a> {
+    fn new(gate: &'a Patterns, units: usize) -> Candidates<'a> {
+        Candidates {
+            gate,
+            units: vec![None; units],
+        }
+    }
+
+    fn may_match(&mut self, st: &Structure, unit: usize, sentence: usize) -> bool {
+        let Some(slot) = self.units.get_mut(unit) else {
+            return true;
+        };
+        let gate = self.gate;
+        let flags = slot.get_or_insert_with(|| {
+            let u = &st.units[unit];
+            u.sentences
+                .iter()
+                .map(|s| gate.is_empty() || gate.is_match(&u.folded[s.clone()]))
+                .collect()
+        });
+        flags.get(sentence).copied().unwrap_or(true)
+    }
+}
+
 /// Best hit of a text rule in `range`: the first full hit, else the first weak, else excluded.
-fn text_hits(st: &Structure, rules: &Rules, rule: &Rule, ranges: &[Range<usize>]) -> Vec<Hit> {
+fn text_hits(
+    st: &Structure,
+    rules: &Rules,
+    rule: &Rule,
+    ranges: &[Range<usize>],
+    cand: &mut Candidates,
+) -> Vec<Hit> {
     let mut out = Vec::new();
     for ui in ranges.iter().flat_map(|r| r.clone()) {
         let u = &st.units[ui];
         if u.kind == UnitKind::Heading || u.label {
             continue;
         }
-        for s in u.sentences.clone() {
+        for (si, s) in u.sentences.iter().cloned().enumerate() {
             let folded = &u.folded[s.clone()];
-            if !rule.matches(folded) {
+            if !cand.may_match(st, ui, si) || !rule.matches(folded) {
                 continue;
             }
             let hit = match excluded_by(st, rules, &rule.exclude, ui, folded) {
@@ -424,9 +461,15 @@ fn in_ranges(ranges: &[Range<usize>], u: usize) -> bool {
     ranges.iter().any(|r| r.contains(&u))
 }
 
-fn rule_hits(st: &Structure, rules: &Rules, rule: &Rule, ranges: &[Range<usize>]) -> Vec<Hit> {
+fn rule_hits(
+    st: &Structure,
+    rules: &Rules,
+    rule: &Rule,
+    ranges: &[Range<usize>],
+    cand: &mut Candidates,
+) -> Vec<Hit> {
     match rule.scope {
-        Scope::Text => text_hits(st, rules, rule, ranges),
+        Scope::Text => text_hits(st, rules, rule, ranges, cand),
         Scope::Anchor {
             heading,
             label,
@@ -477,8 +520,9 @@ pub fn evaluate(
     let mut full: Vec<Evidence> = Vec::new();
     let mut weak: Vec<(Evidence, Option<String>)> = Vec::new();
     let mut voided: Vec<(Evidence, usize)> = Vec::new();
+    let mut cand = Candidates::new(&er.text_gate, st.units.len());
     for rule in &er.rules {
-        let hits = rule_hits(st, rules, rule, ranges);
+        let hits = rule_hits(st, rules, rule, ranges, &mut cand);
         let mut rule_full = false;
         for h in &hits {
             match h.kind {

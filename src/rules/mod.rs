@@ -91,7 +91,7 @@ pub enum ContextTarget {
 #[derive(Debug, Clone, Default)]
 pub struct Patterns {
     /// Each pattern, prepared for folded text (see [`prepare`]).
-    hirs: Vec<Hir>,
+    parts: Vec<Prepared>,
     /// All patterns as one regex.
     any: Option<meta::Regex>,
     /// The loose superset of all patterns (see [`Prepared`]): it runs on the fast lazy DFA and
@@ -126,13 +126,19 @@ fn build(hir: &Hir) -> std::result::Result<meta::Regex, String> {
 /// Literals are folded like the text and small classes get both cases, so the regexes run
 /// case-sensitively: a case-insensitive Cyrillic literal is a chain of two-letter classes, which
 /// left the regex crate only short literal prefixes to skip text with.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Prepared {
     exact: Hir,
     /// The pattern with word-boundary assertions removed and bounded repetitions opened
     /// (`{0,160}` → `*`), when that changes it: it matches wherever the exact pattern could
     /// and runs on the lazy DFA, which a Unicode `\b` or a long counter would defeat.
     loose: Option<Hir>,
+}
+
+impl Prepared {
+    fn loose_or_exact(&self) -> &Hir {
+        self.loose.as_ref().unwrap_or(&self.exact)
+    }
 }
 
 fn prepare(src: &str) -> std::result::Result<Prepared, String> {
@@ -231,25 +237,48 @@ impl Patterns {
         if srcs.is_empty() {
             return Ok(Patterns::default());
         }
-        let prepared = srcs
+        let parts = srcs
             .iter()
             .map(|s| prepare(s))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        let hirs: Vec<Hir> = prepared.iter().map(|p| p.exact.clone()).collect();
-        let any = build(&Hir::alternation(hirs.clone()))?;
-        let gate = if prepared.iter().any(|p| p.loose.is_some()) {
-            let loose = prepared
-                .iter()
-                .map(|p| p.loose.clone().unwrap_or_else(|| p.exact.clone()))
-                .collect();
-            Some(build(&Hir::alternation(loose))?)
+        let any = build(&Hir::alternation(
+            parts.iter().map(|p| p.exact.clone()).collect(),
+        ))?;
+        let gate = if parts.iter().any(|p| p.loose.is_some()) {
+            Some(build(&Hir::alternation(
+                parts.iter().map(|p| p.loose_or_exact().clone()).collect(),
+            ))?)
         } else {
             None
         };
         Ok(Patterns {
-            hirs,
+            parts,
             any: Some(any),
             gate,
+            list: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// A filter that matches wherever any of `lists` could match (their loose forms in one
+    /// regex). One scan of it tells that a sentence needs none of the lists' own scans, which
+    /// is the common case: most sentences name no risk factor and fit no rule of an element.
+    pub fn superset<'a>(
+        lists: impl IntoIterator<Item = &'a Patterns>,
+    ) -> std::result::Result<Patterns, String> {
+        let parts: Vec<Prepared> = lists
+            .into_iter()
+            .flat_map(|l| l.parts.iter().cloned())
+            .collect();
+        if parts.is_empty() {
+            return Ok(Patterns::default());
+        }
+        let any = build(&Hir::alternation(
+            parts.iter().map(|p| p.loose_or_exact().clone()).collect(),
+        ))?;
+        Ok(Patterns {
+            parts,
+            any: Some(any),
+            gate: None,
             list: std::sync::OnceLock::new(),
         })
     }
@@ -260,7 +289,7 @@ impl Patterns {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.hirs.is_empty()
+        self.parts.is_empty()
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -277,8 +306,12 @@ impl Patterns {
     }
 
     fn list(&self) -> &[meta::Regex] {
-        self.list
-            .get_or_init(|| self.hirs.iter().filter_map(|h| build(h).ok()).collect())
+        self.list.get_or_init(|| {
+            self.parts
+                .iter()
+                .filter_map(|p| build(&p.exact).ok())
+                .collect()
+        })
     }
 
     /// `text` with every match replaced by spaces (byte offsets kept).
@@ -374,6 +407,8 @@ pub struct ElementRules {
     pub recommendation: String,
     pub weak_recommendation: String,
     pub rules: Vec<Rule>,
+    /// Superset of the text-scope rules' patterns (see [`Patterns::superset`]).
+    pub text_gate: Patterns,
 }
 
 #[derive(Debug, Clone)]
@@ -443,6 +478,8 @@ pub struct Rules {
     /// In `Element::ALL` order.
     pub elements: Vec<ElementRules>,
     pub risks: Vec<RiskRules>,
+    /// Superset of all risk factors' patterns (see [`Patterns::superset`]).
+    pub risk_gate: Patterns,
     pub structure: StructureRules,
     pub warnings: BTreeMap<String, String>,
 }
@@ -782,6 +819,20 @@ impl Ctx<'_> {
         }
     }
 
+    fn superset<'p>(&mut self, lists: impl IntoIterator<Item = &'p Patterns>) -> Patterns {
+        match Patterns::superset(lists) {
+            Ok(p) => p,
+            Err(msg) => {
+                let last = msg.lines().last().unwrap_or("").trim().to_string();
+                self.issue(
+                    None,
+                    format!("общий фильтр шаблонов не удалось собрать: {last}"),
+                );
+                Patterns::default()
+            }
+        }
+    }
+
     fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
         match toml::from_str::<T>(self.text) {
             Ok(v) => Some(v),
@@ -996,16 +1047,24 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
         if rules.is_empty() {
             cx.issue(None, "нет ни одного правила [[rule]]".into());
         }
+        let text_gate = cx.superset(
+            rules
+                .iter()
+                .filter(|r| r.scope == Scope::Text)
+                .map(|r| &r.patterns),
+        );
         elements.push(ElementRules {
             element: e,
             threshold: *raw.threshold.get_ref(),
             recommendation: raw.recommendation.into_inner(),
             weak_recommendation: raw.weak_recommendation.into_inner(),
             rules,
+            text_gate,
         });
     }
 
     let mut risks = Vec::new();
+    let mut risk_gate = Patterns::default();
     if let Some(text) = get("risk_factors.toml") {
         let mut cx = Ctx {
             file: "risk_factors.toml",
@@ -1046,6 +1105,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 }
             }
             risks.sort_by_key(|r| r.risk);
+            risk_gate = cx.superset(risks.iter().map(|r| &r.patterns));
         }
     }
 
@@ -1178,6 +1238,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
             contexts,
             elements,
             risks,
+            risk_gate,
             structure,
             warnings,
         }),

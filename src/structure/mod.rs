@@ -1348,6 +1348,9 @@ fn find_risks(st: &Structure, rules: &Rules) -> Vec<RiskFactor> {
                 || label_units.contains(&i));
         for s in &u.sentences {
             let folded = &u.folded[s.clone()];
+            if !rules.risk_gate.is_match(folded) {
+                continue;
+            }
             let named = sr.risk_named_patterns.is_match(folded);
             for r in &rules.risks {
                 let Some((start, _)) = r.find(folded) else {
