@@ -6,6 +6,31 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalise one paragraph of extracted text. Line breaks inside the paragraph become spaces
 /// unless they end a hyphenated word part («мони-\nторинг» → «мониторинг»).
 pub fn normalize(input: &str) -> String {
+    if is_plain(input) {
+        return input.to_string();
+    }
+    normalize_slow(input)
+}
+
+/// True when `normalize` would return `s` unchanged for a simple reason: only printable ASCII
+/// and basic Cyrillic (U+0400–U+047F, NFC as they stand), single spaces, none at the ends.
+/// Most paragraphs of a Russian document are like this, and a byte scan is all they need.
+fn is_plain(s: &str) -> bool {
+    let mut prev_space = true;
+    for &b in s.as_bytes() {
+        match b {
+            b' ' if prev_space => return false,
+            b' ' => prev_space = true,
+            0x21..=0x7E | 0xD0 | 0xD1 => prev_space = false,
+            // Continuation bytes of the two-byte Cyrillic letters accepted above.
+            0x80..=0xBF => {}
+            _ => return false,
+        }
+    }
+    !prev_space || s.is_empty()
+}
+
+fn normalize_slow(input: &str) -> String {
     // Nearly all text is NFC already; the quick check costs a fraction of composing it.
     let nfc: std::borrow::Cow<str> = match unicode_normalization::is_nfc_quick(input.chars()) {
         unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(input),
@@ -101,7 +126,27 @@ fn collapse_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{collapse_whitespace, normalize, similarity};
+    use super::{collapse_whitespace, normalize, normalize_slow, similarity};
+
+    #[test]
+    fn plain_text_fast_path_matches_the_full_normalisation() {
+        for s in [
+            "Цель программы: повысить качество образования.",
+            "Ёлка и ель — 2025 г.",
+            " ведущий пробел",
+            "хвостовой пробел ",
+            "два  пробела",
+            "мони-\nторинг",
+            "таб\tуляция",
+            "неразрывный\u{a0}пробел",
+            "й и й",
+            "«кавычки» и “кавычки”",
+            "Татарский: әни",
+            "",
+        ] {
+            assert_eq!(normalize(s), normalize_slow(s), "{s:?}");
+        }
+    }
 
     fn naive_levenshtein(a: &[char], b: &[char]) -> usize {
         let mut prev: Vec<usize> = (0..=b.len()).collect();

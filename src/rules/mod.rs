@@ -88,19 +88,29 @@ pub enum ContextTarget {
 }
 
 /// A list of patterns matched as one: a combined alternation scans the text once.
+///
+/// Loading only parses and prepares the patterns; the regexes are compiled by
+/// [`Rules::warm`], all lists in parallel (compiling is most of the rules' load time).
 #[derive(Debug, Clone, Default)]
 pub struct Patterns {
     /// Each pattern, prepared for folded text (see [`prepare`]).
     parts: Vec<Prepared>,
+    /// Built from the loose forms only: a filter (see [`Patterns::superset`]).
+    superset: bool,
+    built: std::sync::OnceLock<std::result::Result<Built, String>>,
+    /// Each pattern on its own, built on first use: only [`Patterns::blank`] needs them, and
+    /// building them all up front cost a third of the rules' load time and memory.
+    list: std::sync::OnceLock<Vec<meta::Regex>>,
+}
+
+#[derive(Debug, Clone)]
+struct Built {
     /// All patterns as one regex.
-    any: Option<meta::Regex>,
+    any: meta::Regex,
     /// The loose superset of all patterns (see [`Prepared`]): it runs on the fast lazy DFA and
     /// rejects most sentences, which match nothing, before the exact patterns run. A Unicode
     /// `\b` makes the exact patterns fall back to the slow engines on Cyrillic text.
     gate: Option<meta::Regex>,
-    /// Each pattern on its own, built on first use: only [`Patterns::blank`] needs them, and
-    /// building them all up front cost a third of the rules' load time and memory.
-    list: std::sync::OnceLock<Vec<meta::Regex>>,
 }
 
 /// Lazy-DFA cache per regex and thread. Patterns such as `[^.;]{0,160}` between two word lists
@@ -232,60 +242,74 @@ fn loosen(hir: &Hir, changed: &mut bool) -> Hir {
 }
 
 impl Patterns {
-    /// Compiles `srcs` into one matcher for folded text.
+    /// Parses and prepares `srcs` as one matcher for folded text.
     pub fn new(srcs: &[String]) -> std::result::Result<Patterns, String> {
-        if srcs.is_empty() {
-            return Ok(Patterns::default());
-        }
         let parts = srcs
             .iter()
             .map(|s| prepare(s))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        let any = build(&Hir::alternation(
-            parts.iter().map(|p| p.exact.clone()).collect(),
-        ))?;
-        let gate = if parts.iter().any(|p| p.loose.is_some()) {
-            Some(build(&Hir::alternation(
-                parts.iter().map(|p| p.loose_or_exact().clone()).collect(),
-            ))?)
-        } else {
-            None
-        };
         Ok(Patterns {
             parts,
-            any: Some(any),
-            gate,
-            list: std::sync::OnceLock::new(),
+            ..Patterns::default()
         })
     }
 
     /// A filter that matches wherever any of `lists` could match (their loose forms in one
     /// regex). One scan of it tells that a sentence needs none of the lists' own scans, which
     /// is the common case: most sentences name no risk factor and fit no rule of an element.
-    pub fn superset<'a>(
-        lists: impl IntoIterator<Item = &'a Patterns>,
-    ) -> std::result::Result<Patterns, String> {
-        let parts: Vec<Prepared> = lists
-            .into_iter()
-            .flat_map(|l| l.parts.iter().cloned())
-            .collect();
-        if parts.is_empty() {
-            return Ok(Patterns::default());
+    pub fn superset<'a>(lists: impl IntoIterator<Item = &'a Patterns>) -> Patterns {
+        Patterns {
+            parts: lists
+                .into_iter()
+                .flat_map(|l| l.parts.iter().cloned())
+                .collect(),
+            superset: true,
+            ..Patterns::default()
         }
-        let any = build(&Hir::alternation(
-            parts.iter().map(|p| p.loose_or_exact().clone()).collect(),
-        ))?;
-        Ok(Patterns {
-            parts,
-            any: Some(any),
-            gate: None,
-            list: std::sync::OnceLock::new(),
-        })
     }
 
-    /// False when no pattern can match `text` (checked on the fast gate).
-    fn may_match(&self, text: &str) -> bool {
-        self.gate.as_ref().is_none_or(|g| g.is_match(text))
+    fn compile(&self) -> std::result::Result<Built, String> {
+        let loose = || {
+            Hir::alternation(
+                self.parts
+                    .iter()
+                    .map(|p| p.loose_or_exact().clone())
+                    .collect(),
+            )
+        };
+        if self.superset {
+            return Ok(Built {
+                any: build(&loose())?,
+                gate: None,
+            });
+        }
+        let any = build(&Hir::alternation(
+            self.parts.iter().map(|p| p.exact.clone()).collect(),
+        ))?;
+        let gate = if self.parts.iter().any(|p| p.loose.is_some()) {
+            Some(build(&loose())?)
+        } else {
+            None
+        };
+        Ok(Built { any, gate })
+    }
+
+    /// Compiles the regexes now (else on first use); the error says why they cannot be.
+    pub fn warm(&self) -> std::result::Result<(), String> {
+        if self.parts.is_empty() {
+            return Ok(());
+        }
+        match self.built.get_or_init(|| self.compile()) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    fn built(&self) -> Option<&Built> {
+        if self.parts.is_empty() {
+            return None;
+        }
+        self.built.get_or_init(|| self.compile()).as_ref().ok()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -293,15 +317,19 @@ impl Patterns {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.may_match(text) && self.any.as_ref().is_some_and(|r| r.is_match(text))
+        let Some(b) = self.built() else {
+            return false;
+        };
+        b.gate.as_ref().is_none_or(|g| g.is_match(text)) && b.any.is_match(text)
     }
 
     /// The leftmost match (start, end).
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
-        if !self.may_match(text) {
+        let b = self.built()?;
+        if !b.gate.as_ref().is_none_or(|g| g.is_match(text)) {
             return None;
         }
-        let m = self.any.as_ref()?.find(text)?;
+        let m = b.any.find(text)?;
         Some((m.start(), m.end()))
     }
 
@@ -485,6 +513,67 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// Every pattern list of the rules, with where it comes from (for load errors).
+    fn pattern_lists(&self) -> Vec<(String, &Patterns)> {
+        let mut out: Vec<(String, &Patterns)> = Vec::new();
+        for c in &self.contexts {
+            out.push((format!("contexts.toml: {}", c.id), &c.patterns));
+            out.push((format!("contexts.toml: {} (unless)", c.id), &c.unless));
+        }
+        for e in &self.elements {
+            let file = format!("{}.toml", e.element.id());
+            for r in &e.rules {
+                out.push((format!("{file}: {}", r.id), &r.patterns));
+                out.push((format!("{file}: {} (ignore)", r.id), &r.ignore));
+            }
+            out.push((format!("{file}: все текстовые правила"), &e.text_gate));
+        }
+        for r in &self.risks {
+            out.push((format!("risk_factors.toml: {}", r.risk.id()), &r.patterns));
+            out.push((
+                format!("risk_factors.toml: {} (exclude)", r.risk.id()),
+                &r.exclude,
+            ));
+        }
+        out.push(("risk_factors.toml: все факторы".into(), &self.risk_gate));
+        let s = &self.structure;
+        out.push(("structure.toml: stamp_patterns".into(), &s.stamp_patterns));
+        out.push((
+            "structure.toml: generic_programme".into(),
+            &s.generic_programme,
+        ));
+        out.push((
+            "structure.toml: risk_named_patterns".into(),
+            &s.risk_named_patterns,
+        ));
+        out
+    }
+
+    /// Compiles every pattern list's regexes, in parallel: loading the rules is then about
+    /// half as long on two cores, and a list too large to compile is a load error.
+    fn warm(&self) -> std::result::Result<(), Vec<RuleIssue>> {
+        use rayon::prelude::*;
+        let issues: Vec<RuleIssue> = self
+            .pattern_lists()
+            .par_iter()
+            .filter_map(|(what, p)| p.warm().err().map(|e| (what, e)))
+            .map(|(what, e)| {
+                let (file, list) = what.split_once(": ").unwrap_or(("rules", what));
+                let last = e.lines().last().unwrap_or("").trim().to_string();
+                RuleIssue {
+                    file: file.to_string(),
+                    line: None,
+                    reason: format!("список шаблонов «{list}» не удалось собрать: {last}"),
+                }
+            })
+            .collect();
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(issues)
+        }
+    }
+
     /// The rules bundled into the binary (the repository's `rules/` at build time).
     pub fn builtin() -> Rules {
         let files: Vec<(String, String)> = BUILTIN
@@ -819,20 +908,6 @@ impl Ctx<'_> {
         }
     }
 
-    fn superset<'p>(&mut self, lists: impl IntoIterator<Item = &'p Patterns>) -> Patterns {
-        match Patterns::superset(lists) {
-            Ok(p) => p,
-            Err(msg) => {
-                let last = msg.lines().last().unwrap_or("").trim().to_string();
-                self.issue(
-                    None,
-                    format!("общий фильтр шаблонов не удалось собрать: {last}"),
-                );
-                Patterns::default()
-            }
-        }
-    }
-
     fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
         match toml::from_str::<T>(self.text) {
             Ok(v) => Some(v),
@@ -1047,7 +1122,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
         if rules.is_empty() {
             cx.issue(None, "нет ни одного правила [[rule]]".into());
         }
-        let text_gate = cx.superset(
+        let text_gate = Patterns::superset(
             rules
                 .iter()
                 .filter(|r| r.scope == Scope::Text)
@@ -1105,7 +1180,7 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
                 }
             }
             risks.sort_by_key(|r| r.risk);
-            risk_gate = cx.superset(risks.iter().map(|r| &r.patterns));
+            risk_gate = Patterns::superset(risks.iter().map(|r| &r.patterns));
         }
     }
 
@@ -1233,15 +1308,19 @@ fn compile(files: &[(String, String)]) -> std::result::Result<Rules, Vec<RuleIss
     }
 
     match structure {
-        Some(structure) if issues.is_empty() && elements.len() == Element::ALL.len() => Ok(Rules {
-            version,
-            contexts,
-            elements,
-            risks,
-            risk_gate,
-            structure,
-            warnings,
-        }),
+        Some(structure) if issues.is_empty() && elements.len() == Element::ALL.len() => {
+            let rules = Rules {
+                version,
+                contexts,
+                elements,
+                risks,
+                risk_gate,
+                structure,
+                warnings,
+            };
+            rules.warm()?;
+            Ok(rules)
+        }
         _ => {
             if issues.is_empty() {
                 issues.push(RuleIssue {
@@ -1294,7 +1373,7 @@ mod tests {
     fn the_gate_never_changes_what_patterns_match() {
         let p = Patterns::new(&[r"\bмонитор\w*".into(), r"\bсрез(ы|ов)\b".into()])
             .expect("test patterns");
-        assert!(p.gate.is_some());
+        assert!(p.built().is_some_and(|b| b.gate.is_some()));
         // «срезы» inside a longer word is not a word on its own: the exact patterns decide.
         assert!(!p.is_match("подсрезыватель и пр."));
         assert!(!p.is_match("контроль знаний"));

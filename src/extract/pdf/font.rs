@@ -4,7 +4,7 @@
 //! encoding (base encoding + Differences, glyph names via the Adobe Glyph List), then nothing
 //! (the glyph still advances the pen so word spacing stays right).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
@@ -73,10 +73,10 @@ impl Font {
             to_unicode,
             simple_text: Vec::new(),
             simple_widths: Vec::new(),
-            cid_widths: HashMap::new(),
+            cid_widths: HashMap::default(),
             default_width: 1000.0,
             codespace: Vec::new(),
-            gid_text: HashMap::new(),
+            gid_text: HashMap::default(),
             width_scale: 0.001,
         };
         match kind {
@@ -447,7 +447,7 @@ fn embedded_truetype(doc: &Document, desc: &Dictionary, max_stream: usize) -> Op
 /// reversed (glyph → first code point that maps to it). This is how poppler recovers text
 /// from Identity-H fonts that lack a ToUnicode CMap.
 fn truetype_gid_text(doc: &Document, desc: &Dictionary, max_stream: usize) -> HashMap<u32, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let Some(data) = embedded_truetype(doc, desc, max_stream) else {
         return out;
     };
@@ -457,7 +457,7 @@ fn truetype_gid_text(doc: &Document, desc: &Dictionary, max_stream: usize) -> Ha
     let Some(cmap) = face.tables().cmap else {
         return out;
     };
-    let mut by_gid: HashMap<u16, char> = HashMap::new();
+    let mut by_gid: HashMap<u16, char> = HashMap::default();
     for sub in cmap.subtables {
         if !sub.is_unicode() {
             continue;
@@ -494,7 +494,7 @@ fn truetype_gid_text(doc: &Document, desc: &Dictionary, max_stream: usize) -> Ha
 }
 
 fn parse_cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f64> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let mut i = 0;
     while i < w.len() {
         let Some(first) = number(doc, &w[i]) else {
@@ -547,7 +547,7 @@ fn truetype_glyph_names(
     desc: &Dictionary,
     max_stream: usize,
 ) -> HashMap<u32, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let Some(data) = embedded_truetype(doc, desc, max_stream) else {
         return out;
     };
