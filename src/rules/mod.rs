@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::Path;
 
 use regex::{Regex, RegexBuilder};
-use regex_automata::meta;
+use regex_automata::{hybrid, meta, nfa::thompson};
 use regex_syntax::hir::{self, Hir, HirKind, Look};
 use serde::Deserialize;
 use toml::Spanned;
@@ -105,18 +105,97 @@ pub struct Patterns {
 
 #[derive(Debug, Clone)]
 struct Built {
-    /// All patterns as one regex.
-    any: meta::Regex,
+    /// All patterns as one regex; a [`Filter`] of the loose forms for a superset.
+    any: Matcher,
     /// The loose superset of all patterns (see [`Prepared`]): it runs on the fast lazy DFA and
     /// rejects most sentences, which match nothing, before the exact patterns run. A Unicode
     /// `\b` makes the exact patterns fall back to the slow engines on Cyrillic text.
-    gate: Option<meta::Regex>,
+    gate: Option<Filter>,
+}
+
+#[derive(Debug, Clone)]
+enum Matcher {
+    Exact(meta::Regex),
+    Filter(Filter),
+}
+
+/// A forward-only lazy DFA that answers «can this match?» for loose forms, which never need
+/// match positions. A full regex also keeps a reverse automaton and fallback engines with
+/// per-thread scratch space sized by the automaton: for the gates and supersets that was
+/// most of `review`'s memory.
+#[derive(Clone)]
+struct Filter(std::sync::Arc<FilterInner>);
+
+type CachePool = regex_automata::util::pool::Pool<
+    hybrid::dfa::Cache,
+    Box<
+        dyn Fn() -> hybrid::dfa::Cache
+            + Send
+            + Sync
+            + std::panic::RefUnwindSafe
+            + std::panic::UnwindSafe,
+    >,
+>;
+
+struct FilterInner {
+    dfa: hybrid::dfa::DFA,
+    caches: CachePool,
+}
+
+impl fmt::Debug for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Filter")
+    }
+}
+
+impl Filter {
+    fn new(hir: &Hir) -> std::result::Result<Filter, String> {
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().nfa_size_limit(Some(32 << 20)))
+            .build_from_hir(hir)
+            .map_err(|e| e.to_string())?;
+        let pre = regex_automata::util::prefilter::Prefilter::from_hir_prefix(
+            regex_automata::MatchKind::LeftmostFirst,
+            hir,
+        );
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .cache_capacity(DFA_CACHE_BYTES)
+                    .prefilter(pre),
+            )
+            .build_from_nfa(nfa)
+            .map_err(|e| e.to_string())?;
+        let for_caches = dfa.clone();
+        let caches: CachePool =
+            regex_automata::util::pool::Pool::new(Box::new(move || for_caches.create_cache()));
+        Ok(Filter(std::sync::Arc::new(FilterInner { dfa, caches })))
+    }
+
+    /// False only when `text` certainly has no match; true also when the DFA gives up.
+    fn may_match(&self, text: &str) -> bool {
+        let mut cache = self.0.caches.get();
+        let input = regex_automata::Input::new(text).earliest(true);
+        match self.0.dfa.try_search_fwd(&mut cache, &input) {
+            Ok(m) => m.is_some(),
+            Err(_) => true,
+        }
+    }
+}
+
+impl Matcher {
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Matcher::Exact(r) => r.is_match(text),
+            Matcher::Filter(f) => f.may_match(text),
+        }
+    }
 }
 
 /// Lazy-DFA cache per regex and thread. Patterns such as `[^.;]{0,160}` between two word lists
 /// create many DFA states; with the crate's default (2 MB) the cache thrashed, the DFA gave up
 /// and the slow PikeVM ran instead: `review` spent 80 % of its time there on 12-page documents.
-const DFA_CACHE_BYTES: usize = 16 << 20;
+const DFA_CACHE_BYTES: usize = 8 << 20;
 
 /// Compiles a prepared pattern. Built from the HIR directly: printing it back to a string
 /// and parsing that again (classes such as `\w` spelt out range by range) doubled load time.
@@ -279,15 +358,15 @@ impl Patterns {
         };
         if self.superset {
             return Ok(Built {
-                any: build(&loose())?,
+                any: Matcher::Filter(Filter::new(&loose())?),
                 gate: None,
             });
         }
-        let any = build(&Hir::alternation(
+        let any = Matcher::Exact(build(&Hir::alternation(
             self.parts.iter().map(|p| p.exact.clone()).collect(),
-        ))?;
+        ))?);
         let gate = if self.parts.iter().any(|p| p.loose.is_some()) {
-            Some(build(&loose())?)
+            Some(Filter::new(&loose())?)
         } else {
             None
         };
@@ -320,17 +399,20 @@ impl Patterns {
         let Some(b) = self.built() else {
             return false;
         };
-        b.gate.as_ref().is_none_or(|g| g.is_match(text)) && b.any.is_match(text)
+        b.gate.as_ref().is_none_or(|g| g.may_match(text)) && b.any.is_match(text)
     }
 
     /// The leftmost match (start, end).
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
         let b = self.built()?;
-        if !b.gate.as_ref().is_none_or(|g| g.is_match(text)) {
+        if !b.gate.as_ref().is_none_or(|g| g.may_match(text)) {
             return None;
         }
-        let m = b.any.find(text)?;
-        Some((m.start(), m.end()))
+        match &b.any {
+            Matcher::Exact(r) => r.find(text).map(|m| (m.start(), m.end())),
+            // A filter knows no positions; callers use `find` on exact lists only.
+            Matcher::Filter(_) => None,
+        }
     }
 
     fn list(&self) -> &[meta::Regex] {
