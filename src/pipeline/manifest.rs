@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::write_atomic;
+use super::write_atomic_with;
 use crate::error::{Error, Result};
 use crate::report::ReportFormat;
 use crate::report::summary::SummaryRow;
@@ -97,10 +97,11 @@ pub fn finish(out: &Path, mut entries: Vec<Entry>) -> Result<()> {
         manifest_version: MANIFEST_VERSION,
         entries,
     };
-    let mut bytes = serde_json::to_vec_pretty(&m)
-        .map_err(|e| Error::Corrupt(format!("не удалось записать манифест: {e}")))?;
-    bytes.push(b'\n');
-    write_atomic(out, MANIFEST_FILE, &bytes)?;
+    write_atomic_with(out, MANIFEST_FILE, |w| {
+        serde_json::to_writer_pretty(&mut *w, &m)
+            .map_err(|e| Error::Corrupt(format!("не удалось записать манифест: {e}")))?;
+        Ok(w.write_all(b"\n")?)
+    })?;
     match std::fs::remove_file(out.join(JOURNAL_FILE)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
         _ => Ok(()),

@@ -224,7 +224,7 @@ pub fn review_with(
     all_rows.sort_by(|a, b| a.source.cmp(&b.source));
 
     write_atomic(out, "summary.csv", &summary::csv(&all_rows)?)?;
-    write_atomic(out, "summary.jsonl", &summary::jsonl(&all_rows)?)?;
+    write_atomic_with(out, "summary.jsonl", |w| summary::write_jsonl(w, &all_rows))?;
     write_atomic(out, "index.html", summary::index_html(&all_rows).as_bytes())?;
 
     let entries: Vec<Entry> = entries.into_iter().flatten().collect();
@@ -398,10 +398,24 @@ fn write_atomic_rel(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
 /// file in the same folder, then rename. (No fsync: this protects against a killed process,
 /// which is what resume needs, not against power loss.)
 pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(dir, name, |w| Ok(w.write_all(bytes)?))
+}
+
+/// [`write_atomic`] for content written piece by piece: large files (the manifest and the
+/// summaries of 10,000 documents) are streamed instead of being built in memory first.
+pub(crate) fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    content: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(TMP_PREFIX)
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        content(&mut w)?;
+        w.flush()?;
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -270,12 +270,18 @@ pub fn csv(rows: &[SummaryRow]) -> Result<Vec<u8>> {
 /// summary.jsonl: one `SummaryRow` per line.
 pub fn jsonl(rows: &[SummaryRow]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    for row in rows {
-        serde_json::to_writer(&mut out, row)
-            .map_err(|e| Error::Corrupt(format!("не удалось записать JSONL: {e}")))?;
-        out.push(b'\n');
-    }
+    write_jsonl(&mut out, rows)?;
     Ok(out)
+}
+
+/// One JSON object per line, streamed to `w`.
+pub fn write_jsonl(w: &mut dyn std::io::Write, rows: &[SummaryRow]) -> Result<()> {
+    for row in rows {
+        serde_json::to_writer(&mut *w, row)
+            .map_err(|e| Error::Corrupt(format!("не удалось записать JSONL: {e}")))?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// Missing (not `Present`) counts per element for one group of documents.
