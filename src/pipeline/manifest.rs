@@ -36,10 +36,63 @@ pub struct Entry {
     pub row: SummaryRow,
 }
 
+/// An entry without its summary row: what a run keeps per source while it goes, so that each
+/// row is held once (in the summary) and only borrowed when the manifest is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryMeta {
+    pub source: String,
+    pub hash: String,
+    pub rules_version: String,
+    pub tool_version: String,
+    pub formats: Vec<ReportFormat>,
+    pub outputs: Vec<String>,
+}
+
+impl Entry {
+    pub fn split(self) -> (EntryMeta, SummaryRow) {
+        let Entry {
+            source,
+            hash,
+            rules_version,
+            tool_version,
+            formats,
+            outputs,
+            row,
+        } = self;
+        let meta = EntryMeta {
+            source,
+            hash,
+            rules_version,
+            tool_version,
+            formats,
+            outputs,
+        };
+        (meta, row)
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct ManifestFile {
     manifest_version: u32,
     entries: Vec<Entry>,
+}
+
+/// [`ManifestFile`] as written, borrowing: the same fields in the same order as [`Entry`].
+#[derive(Serialize)]
+struct ManifestOut<'a> {
+    manifest_version: u32,
+    entries: Vec<EntryOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    source: &'a str,
+    hash: &'a str,
+    rules_version: &'a str,
+    tool_version: &'a str,
+    formats: &'a [ReportFormat],
+    outputs: &'a [String],
+    row: &'a SummaryRow,
 }
 
 /// Entries of the previous run(s): the manifest, then the journal of an interrupted run on top.
@@ -91,11 +144,22 @@ impl Journal {
 }
 
 /// Write the final manifest (entries sorted by source) and drop the journal.
-pub fn finish(out: &Path, mut entries: Vec<Entry>) -> Result<()> {
-    entries.sort_by(|a, b| a.source.cmp(&b.source));
-    let m = ManifestFile {
+pub fn finish(out: &Path, mut entries: Vec<(&EntryMeta, &SummaryRow)>) -> Result<()> {
+    entries.sort_by(|a, b| a.0.source.cmp(&b.0.source));
+    let m = ManifestOut {
         manifest_version: MANIFEST_VERSION,
-        entries,
+        entries: entries
+            .into_iter()
+            .map(|(e, row)| EntryOut {
+                source: &e.source,
+                hash: &e.hash,
+                rules_version: &e.rules_version,
+                tool_version: &e.tool_version,
+                formats: &e.formats,
+                outputs: &e.outputs,
+                row,
+            })
+            .collect(),
     };
     write_atomic_with(out, MANIFEST_FILE, |w| {
         serde_json::to_writer_pretty(&mut *w, &m)

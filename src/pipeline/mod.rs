@@ -22,7 +22,7 @@ use crate::model::{CheckReport, Document};
 use crate::report::summary::{self, SummaryRow, Totals};
 use crate::report::{self, ReportFormat};
 use crate::rules::Rules;
-use manifest::{Entry, Journal, TOOL_VERSION};
+use manifest::{Entry, EntryMeta, Journal, TOOL_VERSION};
 use sources::Source;
 
 /// Sub-folder of the output folder holding the per-document reports.
@@ -134,8 +134,9 @@ pub fn review_with(
     let total = found.len() + discovery_failures.len();
     observer.started(total);
 
+    // Each row is held once, here; `entries` keep the rest of the manifest entry.
     let mut rows: Vec<Option<SummaryRow>> = vec![None; found.len()];
-    let mut entries: Vec<Option<Entry>> = vec![None; found.len()];
+    let mut entries: Vec<Option<EntryMeta>> = vec![None; found.len()];
     let mut skipped = 0usize;
     let mut fails: Vec<SummaryRow> = Vec::new();
     for f in discovery_failures {
@@ -183,8 +184,9 @@ pub fn review_with(
                 Done::Skipped { idx, entry } => {
                     skipped += 1;
                     observer.finished(&entry.row, true);
-                    rows[idx] = Some(entry.row.clone());
-                    entries[idx] = Some(*entry);
+                    let (meta, row) = entry.split();
+                    rows[idx] = Some(row);
+                    entries[idx] = Some(meta);
                 }
                 Done::Fresh { idx, done } => {
                     let Fresh {
@@ -210,7 +212,8 @@ pub fn review_with(
                     }
                     observer.finished(&row, false);
                     rows[idx] = Some(row);
-                    entries[idx] = entry;
+                    // The entry's row is a copy of `row`, needed only by the journal above.
+                    entries[idx] = entry.map(|e| e.split().0);
                 }
             }
         }
@@ -219,16 +222,32 @@ pub fn review_with(
         return Err(e);
     }
 
-    let mut all_rows: Vec<SummaryRow> = rows.into_iter().flatten().collect();
-    all_rows.extend(fails);
-    all_rows.sort_by(|a, b| a.source.cmp(&b.source));
+    // Rows in summary order, each remembering its source index for the manifest.
+    let mut keyed: Vec<(Option<usize>, SummaryRow)> = rows
+        .into_iter()
+        .enumerate()
+        .filter_map(|(idx, r)| r.map(|r| (Some(idx), r)))
+        .chain(fails.into_iter().map(|r| (None, r)))
+        .collect();
+    keyed.sort_by(|a, b| a.1.source.cmp(&b.1.source));
+    let mut position: Vec<Option<usize>> = vec![None; found.len()];
+    for (pos, (idx, _)) in keyed.iter().enumerate() {
+        if let Some(slot) = idx.and_then(|i| position.get_mut(i)) {
+            *slot = Some(pos);
+        }
+    }
+    let all_rows: Vec<SummaryRow> = keyed.into_iter().map(|(_, r)| r).collect();
 
     write_atomic(out, "summary.csv", &summary::csv(&all_rows)?)?;
     write_atomic_with(out, "summary.jsonl", |w| summary::write_jsonl(w, &all_rows))?;
     write_atomic(out, "index.html", summary::index_html(&all_rows).as_bytes())?;
 
-    let entries: Vec<Entry> = entries.into_iter().flatten().collect();
-    remove_stale_outputs(out, &ctx.prior, &entries);
+    let entries: Vec<(&EntryMeta, &SummaryRow)> = entries
+        .iter()
+        .zip(&position)
+        .filter_map(|(e, pos)| Some((e.as_ref()?, all_rows.get((*pos)?)?)))
+        .collect();
+    remove_stale_outputs(out, &ctx.prior, entries.iter().map(|(e, _)| *e));
     manifest::finish(out, entries)?;
 
     Ok(ReviewResult {
@@ -354,9 +373,12 @@ fn reusable(
 
 /// Delete reports the previous run wrote that this run did not (source gone, format dropped,
 /// name changed). Only plain names inside `reports/` are ever touched.
-fn remove_stale_outputs(out: &Path, prior: &HashMap<String, Entry>, now: &[Entry]) {
+fn remove_stale_outputs<'a>(
+    out: &Path,
+    prior: &HashMap<String, Entry>,
+    now: impl Iterator<Item = &'a EntryMeta>,
+) {
     let keep: HashSet<&str> = now
-        .iter()
         .flat_map(|e| e.outputs.iter().map(String::as_str))
         .collect();
     for old in prior.values().flat_map(|e| e.outputs.iter()) {
