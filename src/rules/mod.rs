@@ -327,10 +327,14 @@ impl Patterns {
             .iter()
             .map(|s| prepare(s))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(Patterns {
+        Ok(Patterns::from_parts(parts))
+    }
+
+    fn from_parts(parts: Vec<Prepared>) -> Patterns {
+        Patterns {
             parts,
             ..Patterns::default()
-        })
+        }
     }
 
     /// A filter that matches wherever any of `lists` could match (their loose forms in one
@@ -915,20 +919,16 @@ impl Ctx<'_> {
     }
 
     /// The pattern source (ё folded) when it parses, else an issue at its line.
+    /// The pattern source with «ё» folded, or an issue when it is empty. Syntax is checked by
+    /// whoever compiles it ([`prepare`] or the regex builder), each pattern parsed once.
     fn source(&mut self, p: &S) -> Option<String> {
-        // Only «ё» is folded in patterns: lower-casing would turn \W into \w.
+        // Only «ё» is folded in the source: lower-casing it would turn \W into \w.
         let src = p.get_ref().replace('ё', "е").replace('Ё', "Е");
         if src.trim().is_empty() {
             self.issue(Some(p.span()), "пустой шаблон".into());
             return None;
         }
-        match regex_syntax::Parser::new().parse(&src) {
-            Ok(_) => Some(src),
-            Err(e) => {
-                self.bad_pattern(p, &e.to_string());
-                None
-            }
-        }
+        Some(src)
     }
 
     fn bad_pattern(&mut self, p: &S, msg: &str) {
@@ -976,18 +976,14 @@ impl Ctx<'_> {
         if let Some(what) = what.filter(|_| ps.is_empty()) {
             self.issue(span_hint.clone(), format!("список «{what}» пуст"));
         }
-        let srcs: Vec<String> = ps.iter().filter_map(|p| self.source(p)).collect();
-        match Patterns::new(&srcs) {
-            Ok(p) => p,
-            Err(msg) => {
-                let last = msg.lines().last().unwrap_or("").trim().to_string();
-                self.issue(
-                    span_hint.or_else(|| ps.first().map(|p| p.span())),
-                    format!("список шаблонов не удалось собрать: {last}"),
-                );
-                Patterns::default()
-            }
-        }
+        let parts = ps
+            .iter()
+            .filter_map(|p| {
+                let src = self.source(p)?;
+                prepare(&src).map_err(|e| self.bad_pattern(p, &e)).ok()
+            })
+            .collect();
+        Patterns::from_parts(parts)
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
