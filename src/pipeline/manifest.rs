@@ -23,8 +23,10 @@ const MANIFEST_VERSION: u32 = 1;
 /// Version of this program; a new version re-renders every report.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// One source's line of the manifest. `R` is its summary row: owned when read back, `()` while a
+/// run goes (the row lives in the summary, so each is held once), borrowed when written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
+pub struct Entry<R = SummaryRow> {
     pub source: String,
     /// blake3 hex of the source bytes.
     pub hash: String,
@@ -33,23 +35,12 @@ pub struct Entry {
     pub formats: Vec<ReportFormat>,
     /// Files written for this source, relative to the output folder.
     pub outputs: Vec<String>,
-    pub row: SummaryRow,
+    pub row: R,
 }
 
-/// An entry without its summary row: what a run keeps per source while it goes, so that each
-/// row is held once (in the summary) and only borrowed when the manifest is written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EntryMeta {
-    pub source: String,
-    pub hash: String,
-    pub rules_version: String,
-    pub tool_version: String,
-    pub formats: Vec<ReportFormat>,
-    pub outputs: Vec<String>,
-}
-
-impl Entry {
-    pub fn split(self) -> (EntryMeta, SummaryRow) {
+impl<R> Entry<R> {
+    /// The entry with `row` in place of its own, and its own row.
+    pub fn with_row<T>(self, row: T) -> (Entry<T>, R) {
         let Entry {
             source,
             hash,
@@ -57,42 +48,25 @@ impl Entry {
             tool_version,
             formats,
             outputs,
-            row,
+            row: old,
         } = self;
-        let meta = EntryMeta {
+        let entry = Entry {
             source,
             hash,
             rules_version,
             tool_version,
             formats,
             outputs,
+            row,
         };
-        (meta, row)
+        (entry, old)
     }
 }
 
 #[derive(Serialize, Deserialize)]
-struct ManifestFile {
+struct ManifestFile<R = SummaryRow> {
     manifest_version: u32,
-    entries: Vec<Entry>,
-}
-
-/// [`ManifestFile`] as written, borrowing: the same fields in the same order as [`Entry`].
-#[derive(Serialize)]
-struct ManifestOut<'a> {
-    manifest_version: u32,
-    entries: Vec<EntryOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct EntryOut<'a> {
-    source: &'a str,
-    hash: &'a str,
-    rules_version: &'a str,
-    tool_version: &'a str,
-    formats: &'a [ReportFormat],
-    outputs: &'a [String],
-    row: &'a SummaryRow,
+    entries: Vec<Entry<R>>,
 }
 
 /// Entries of the previous run(s): the manifest, then the journal of an interrupted run on top.
@@ -144,22 +118,11 @@ impl Journal {
 }
 
 /// Write the final manifest (entries sorted by source) and drop the journal.
-pub fn finish(out: &Path, mut entries: Vec<(&EntryMeta, &SummaryRow)>) -> Result<()> {
-    entries.sort_by(|a, b| a.0.source.cmp(&b.0.source));
-    let m = ManifestOut {
+pub fn finish(out: &Path, mut entries: Vec<Entry<&SummaryRow>>) -> Result<()> {
+    entries.sort_by(|a, b| a.source.cmp(&b.source));
+    let m = ManifestFile {
         manifest_version: MANIFEST_VERSION,
-        entries: entries
-            .into_iter()
-            .map(|(e, row)| EntryOut {
-                source: &e.source,
-                hash: &e.hash,
-                rules_version: &e.rules_version,
-                tool_version: &e.tool_version,
-                formats: &e.formats,
-                outputs: &e.outputs,
-                row,
-            })
-            .collect(),
+        entries,
     };
     write_atomic_with(out, MANIFEST_FILE, |w| {
         serde_json::to_writer_pretty(&mut *w, &m)

@@ -22,7 +22,7 @@ use crate::model::{CheckReport, Document};
 use crate::report::summary::{self, SummaryRow, Totals};
 use crate::report::{self, ReportFormat};
 use crate::rules::Rules;
-use manifest::{Entry, EntryMeta, Journal, TOOL_VERSION};
+use manifest::{Entry, Journal, TOOL_VERSION};
 use sources::Source;
 
 /// Sub-folder of the output folder holding the per-document reports.
@@ -136,7 +136,7 @@ pub fn review_with(
 
     // Each row is held once, here; `entries` keep the rest of the manifest entry.
     let mut rows: Vec<Option<SummaryRow>> = vec![None; found.len()];
-    let mut entries: Vec<Option<EntryMeta>> = vec![None; found.len()];
+    let mut entries: Vec<Option<Entry<()>>> = vec![None; found.len()];
     let mut skipped = 0usize;
     let mut fails: Vec<SummaryRow> = Vec::new();
     for f in discovery_failures {
@@ -184,9 +184,9 @@ pub fn review_with(
                 Done::Skipped { idx, entry } => {
                     skipped += 1;
                     observer.finished(&entry.row, true);
-                    let (meta, row) = entry.split();
+                    let (entry, row) = entry.with_row(());
                     rows[idx] = Some(row);
-                    entries[idx] = Some(meta);
+                    entries[idx] = Some(entry);
                 }
                 Done::Fresh { idx, done } => {
                     let Fresh {
@@ -213,7 +213,7 @@ pub fn review_with(
                     observer.finished(&row, false);
                     rows[idx] = Some(row);
                     // The entry's row is a copy of `row`, needed only by the journal above.
-                    entries[idx] = entry.map(|e| e.split().0);
+                    entries[idx] = entry.map(|e| e.with_row(()).0);
                 }
             }
         }
@@ -242,12 +242,12 @@ pub fn review_with(
     write_atomic_with(out, "summary.jsonl", |w| summary::write_jsonl(w, &all_rows))?;
     write_atomic(out, "index.html", summary::index_html(&all_rows).as_bytes())?;
 
-    let entries: Vec<(&EntryMeta, &SummaryRow)> = entries
-        .iter()
+    let entries: Vec<Entry<&SummaryRow>> = entries
+        .into_iter()
         .zip(&position)
-        .filter_map(|(e, pos)| Some((e.as_ref()?, all_rows.get((*pos)?)?)))
+        .filter_map(|(e, pos)| Some(e?.with_row(all_rows.get((*pos)?)?).0))
         .collect();
-    remove_stale_outputs(out, &ctx.prior, entries.iter().map(|(e, _)| *e));
+    remove_stale_outputs(out, &ctx.prior, &entries);
     manifest::finish(out, entries)?;
 
     Ok(ReviewResult {
@@ -373,12 +373,9 @@ fn reusable(
 
 /// Delete reports the previous run wrote that this run did not (source gone, format dropped,
 /// name changed). Only plain names inside `reports/` are ever touched.
-fn remove_stale_outputs<'a>(
-    out: &Path,
-    prior: &HashMap<String, Entry>,
-    now: impl Iterator<Item = &'a EntryMeta>,
-) {
+fn remove_stale_outputs(out: &Path, prior: &HashMap<String, Entry>, now: &[Entry<&SummaryRow>]) {
     let keep: HashSet<&str> = now
+        .iter()
         .flat_map(|e| e.outputs.iter().map(String::as_str))
         .collect();
     for old in prior.values().flat_map(|e| e.outputs.iter()) {

@@ -268,12 +268,6 @@ pub fn csv(rows: &[SummaryRow]) -> Result<Vec<u8>> {
 }
 
 /// summary.jsonl: one `SummaryRow` per line.
-pub fn jsonl(rows: &[SummaryRow]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    write_jsonl(&mut out, rows)?;
-    Ok(out)
-}
-
 /// One JSON object per line, streamed to `w`.
 pub fn write_jsonl(w: &mut dyn std::io::Write, rows: &[SummaryRow]) -> Result<()> {
     for row in rows {
@@ -570,7 +564,8 @@ mod tests {
     #[test]
     fn jsonl_round_trips() {
         let rows = rows();
-        let bytes = jsonl(&rows).unwrap();
+        let mut bytes = Vec::new();
+        write_jsonl(&mut bytes, &rows).unwrap();
         let back: Vec<SummaryRow> = bytes
             .split(|b| *b == b'\n')
             .filter(|l| !l.is_empty())
