@@ -695,44 +695,40 @@ fn coalesce_blocks(mut pieces: Vec<Piece>) -> Vec<TextBlock> {
         let near = |size: f64, delta: f64| (size - fs).abs() < delta * fs;
         loop {
             let mut found = false;
-            // Lines above the block's top line, nearest first.
-            let mut new_hi = hi_base;
-            for i in range(hi_base, hi_base + LINE_SPACING * fs).rev() {
-                let p = &pieces[i];
-                if !used[i]
-                    && p.y > hi_base
-                    && p.x0 < bx1
-                    && p.x1 > bx0
-                    && near(p.size, SIZE_DELTA_LINES)
-                {
-                    used[i] = true;
-                    members.push(i);
-                    bx0 = bx0.min(p.x0);
-                    bx1 = bx1.max(p.x1);
-                    new_hi = p.y;
-                    found = true;
+            // Lines above the block's top line, then below its bottom line, nearest first.
+            for up in [true, false] {
+                let base = if up { hi_base } else { lo_base };
+                let r = if up {
+                    range(base, base + LINE_SPACING * fs)
+                } else {
+                    range(base - LINE_SPACING * fs, base)
+                };
+                let mut new_base = base;
+                for k in 0..r.len() {
+                    // Pieces are sorted top first: going up walks the range backwards.
+                    let i = if up { r.end - 1 - k } else { r.start + k };
+                    let p = &pieces[i];
+                    let beyond = if up { p.y > base } else { p.y < base };
+                    if !used[i]
+                        && beyond
+                        && p.x0 < bx1
+                        && p.x1 > bx0
+                        && near(p.size, SIZE_DELTA_LINES)
+                    {
+                        used[i] = true;
+                        members.push(i);
+                        bx0 = bx0.min(p.x0);
+                        bx1 = bx1.max(p.x1);
+                        new_base = p.y;
+                        found = true;
+                    }
+                }
+                if up {
+                    hi_base = new_base;
+                } else {
+                    lo_base = new_base;
                 }
             }
-            hi_base = new_hi;
-            // Lines below the block's bottom line, nearest first.
-            let mut new_lo = lo_base;
-            for i in range(lo_base - LINE_SPACING * fs, lo_base) {
-                let p = &pieces[i];
-                if !used[i]
-                    && p.y < lo_base
-                    && p.x0 < bx1
-                    && p.x1 > bx0
-                    && near(p.size, SIZE_DELTA_LINES)
-                {
-                    used[i] = true;
-                    members.push(i);
-                    bx0 = bx0.min(p.x0);
-                    bx1 = bx1.max(p.x1);
-                    new_lo = p.y;
-                    found = true;
-                }
-            }
-            lo_base = new_lo;
             // Text on the block's own lines that overlaps it (with a little slack).
             let slack = COL_SPACE_NEAR * fs;
             for i in range(lo_base - INTRA_LINE * fs, hi_base + INTRA_LINE * fs) {
