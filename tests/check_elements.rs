@@ -404,6 +404,21 @@ fn prose(goal: &str, measures: &str, indicators: &str, monitoring: &str, analysi
     )
 }
 
+/// The prose programme with `text` in place of `element`'s default sentence.
+fn prose_with(element: Element, text: &str) -> String {
+    let mut parts = [P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, P_ANALYSIS];
+    let slot = match element {
+        Element::Goal => 0,
+        Element::Measures => 1,
+        Element::Indicators => 2,
+        Element::Monitoring => 3,
+        Element::Analysis => 4,
+    };
+    parts[slot] = text;
+    let [g, m, i, mo, a] = parts;
+    prose(g, m, i, mo, a)
+}
+
 const P_GOAL: &str = "Целью программы является повышение к маю 2026 года доли обучающихся с высокой учебной мотивацией.";
 const P_MEASURES: &str = "Для этого в октябре 2024 года планируется провести проектную неделю (ответственный — заместитель директора), а клуб «Юный исследователь» будет работать еженедельно под руководством учителя биологии.";
 const P_INDICATORS: &str =
@@ -434,12 +449,9 @@ fn prose_programme_is_complete_and_the_diagnosis_ends_at_the_goal() {
     }
     assert!(r.cycle_complete);
     // Without the goal statement the whole text stays under «Пояснительная записка».
-    let (_, r) = run(&prose(
+    let (_, r) = run(&prose_with(
+        Element::Goal,
         "Школа работает в сложных условиях.",
-        P_MEASURES,
-        P_INDICATORS,
-        P_MONITORING,
-        P_ANALYSIS,
     ));
     assert_ne!(presence(&r, Element::Analysis), Presence::Present);
 }
@@ -452,21 +464,12 @@ fn goal_in_prose_by_its_definition() {
         "Мы хотим, чтобы к 2026 году каждый ученик находил на уроках задачи по силам и по интересу.",
         "Программа нацелена на повышение учебной мотивации обучающихся 5–9 классов.",
     ] {
-        let (_, r) = run(&prose(
-            goal,
-            P_MEASURES,
-            P_INDICATORS,
-            P_MONITORING,
-            P_ANALYSIS,
-        ));
+        let (_, r) = run(&prose_with(Element::Goal, goal));
         assert_eq!(presence(&r, Element::Goal), Presence::Present, "{goal}");
     }
-    let (_, r) = run(&prose(
+    let (_, r) = run(&prose_with(
+        Element::Goal,
         "Школа работает в сложных условиях.",
-        P_MEASURES,
-        P_INDICATORS,
-        P_MONITORING,
-        P_ANALYSIS,
     ));
     assert_ne!(presence(&r, Element::Goal), Presence::Present);
 }
@@ -479,13 +482,7 @@ fn measures_in_prose_as_planned_or_future_actions() {
         "Для обучающихся с трудностями будут организованы занятия в малых группах (два раза в неделю, учителя-предметники).",
         "С сентября 2024 года начнёт работать клуб «Юный исследователь» (ответственный — учитель биологии).",
     ] {
-        let (_, r) = run(&prose(
-            P_GOAL,
-            measures,
-            P_INDICATORS,
-            P_MONITORING,
-            P_ANALYSIS,
-        ));
+        let (_, r) = run(&prose_with(Element::Measures, measures));
         assert_eq!(
             presence(&r, Element::Measures),
             Presence::Present,
@@ -493,7 +490,7 @@ fn measures_in_prose_as_planned_or_future_actions() {
         );
     }
     let past = "В 2023 году школа провела неделю математики и организовала клуб.";
-    let (_, r) = run(&prose(P_GOAL, past, P_INDICATORS, P_MONITORING, P_ANALYSIS));
+    let (_, r) = run(&prose_with(Element::Measures, past));
     assert_ne!(presence(&r, Element::Measures), Presence::Present);
 }
 
@@ -505,7 +502,7 @@ fn indicators_in_prose_as_baseline_and_target() {
         "Планируемые показатели: доля мотивированных обучающихся — не менее 60 % (2023 — 40 %).",
         "Целевые значения: число участников олимпиад — с 12 до 30 человек.",
     ] {
-        let (_, r) = run(&prose(P_GOAL, P_MEASURES, ind, P_MONITORING, P_ANALYSIS));
+        let (_, r) = run(&prose_with(Element::Indicators, ind));
         assert_eq!(
             presence(&r, Element::Indicators),
             Presence::Present,
@@ -520,13 +517,7 @@ fn indicators_in_prose_as_baseline_and_target() {
         // A change without values is not measurable.
         "Доля обучающихся с высокой учебной мотивацией заметно увеличится.",
     ] {
-        let (_, r) = run(&prose(
-            P_GOAL,
-            P_MEASURES,
-            not_ind,
-            P_MONITORING,
-            P_ANALYSIS,
-        ));
+        let (_, r) = run(&prose_with(Element::Indicators, not_ind));
         assert_ne!(
             presence(&r, Element::Indicators),
             Presence::Present,
@@ -582,7 +573,7 @@ fn more_monitoring_synonyms_count() {
         "В мае педагог-психолог повторяет анкетирование тех же классов по той же методике.",
         "Отслеживание посещаемости клуба ведёт классный руководитель еженедельно.",
     ] {
-        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        let (_, r) = run(&prose_with(Element::Monitoring, text));
         assert_eq!(
             presence(&r, Element::Monitoring),
             Presence::Present,
@@ -600,7 +591,7 @@ fn more_analysis_synonyms_count() {
         "По итогам года директор принимает решение о продолжении или изменении мероприятий.",
         "В конце полугодия проводится рефлексивный семинар педагогов.",
     ] {
-        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, text));
+        let (_, r) = run(&prose_with(Element::Analysis, text));
         assert_eq!(presence(&r, Element::Analysis), Presence::Present, "{text}");
     }
 }
@@ -613,7 +604,7 @@ fn past_and_formal_monitoring_in_prose_is_not_monitoring() {
         "Контроль за исполнением программы оставляю за собой.",
         "Контроль за реализацией программы возложить на заместителя директора по УВР.",
     ] {
-        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        let (_, r) = run(&prose_with(Element::Monitoring, text));
         assert_ne!(
             presence(&r, Element::Monitoring),
             Presence::Present,
@@ -626,7 +617,7 @@ fn past_and_formal_monitoring_in_prose_is_not_monitoring() {
 fn diagnosis_labels_and_subsections_do_not_give_analysis() {
     // A «Проблемный анализ:» label in prose opens a diagnosis of its own.
     let label = "Проблемный анализ:\n\nПедагоги анализируют результаты ВПР: 40 % обучающихся не справляются с заданиями базового уровня.";
-    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, "")
+    let (_, r) = run(&prose_with(Element::Analysis, "")
         .replace("Пояснительная записка\n\n", "")
         .replace(P_GOAL, &format!("{label}\n\n{P_GOAL}")));
     assert_ne!(presence(&r, Element::Analysis), Presence::Present);
@@ -710,18 +701,13 @@ fn the_goal_of_a_single_activity_is_not_the_programme_goal() {
         "Цель анкетирования — выявить уровень учебной мотивации обучающихся.",
         "Цель семинара: познакомить педагогов с приёмами формирующего оценивания.",
     ] {
-        let (_, r) = run(
-            &prose(other, P_MEASURES, P_INDICATORS, P_MONITORING, P_ANALYSIS)
-                .replace("Пояснительная записка\n\n", ""),
-        );
+        let (_, r) =
+            run(&prose_with(Element::Goal, other).replace("Пояснительная записка\n\n", ""));
         assert_ne!(presence(&r, Element::Goal), Presence::Present, "{other}");
     }
-    let (_, r) = run(&prose(
+    let (_, r) = run(&prose_with(
+        Element::Goal,
         "Программа призвана обеспечить каждому ученику успешное освоение математики к 2026 году.",
-        P_MEASURES,
-        P_INDICATORS,
-        P_MONITORING,
-        P_ANALYSIS,
     ));
     assert_eq!(presence(&r, Element::Goal), Presence::Present);
 }
@@ -788,24 +774,21 @@ fn plan_columns_in_plain_words() {
 
 #[test]
 fn further_prose_indicator_and_analysis_forms() {
-    let (_, r) = run(&prose(
-        P_GOAL,
-        P_MEASURES,
+    let (_, r) = run(&prose_with(
+        Element::Indicators,
         "К 2026 году не менее 80 % педагогов пройдут курсы по формирующему оцениванию.",
-        P_MONITORING,
-        P_ANALYSIS,
     ));
     assert_eq!(presence(&r, Element::Indicators), Presence::Present);
     for text in [
         "План мероприятий уточняется по итогам каждого полугодия.",
         "Ежегодно педагогический совет делает выводы об эффективности мероприятий.",
     ] {
-        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, text));
+        let (_, r) = run(&prose_with(Element::Analysis, text));
         assert_eq!(presence(&r, Element::Analysis), Presence::Present, "{text}");
     }
     let past =
         "По итогам 2023 года педсовет принял решение о переходе на новую систему оценивания.";
-    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, P_MONITORING, past));
+    let (_, r) = run(&prose_with(Element::Analysis, past));
     assert_ne!(presence(&r, Element::Analysis), Presence::Present);
 }
 
@@ -842,26 +825,14 @@ fn goal_lead_ins_and_references() {
         "Наша цель — к маю 2026 года сделать так, чтобы каждый ученик справлялся с программой.",
         "Коллектив видит свою главную цель в том, чтобы к 2026 году каждый ученик справлялся с программой.",
     ] {
-        let (_, r) = run(&prose(
-            goal,
-            P_MEASURES,
-            P_INDICATORS,
-            P_MONITORING,
-            P_ANALYSIS,
-        ));
+        let (_, r) = run(&prose_with(Element::Goal, goal));
         assert_eq!(presence(&r, Element::Goal), Presence::Present, "{goal}");
     }
     for reference in [
         "Для достижения цели: провести проектную неделю и открыть клуб.",
         "В соответствии с целью — провести проектную неделю и открыть клуб.",
     ] {
-        let (_, r) = run(&prose(
-            reference,
-            P_MEASURES,
-            P_INDICATORS,
-            P_MONITORING,
-            P_ANALYSIS,
-        ));
+        let (_, r) = run(&prose_with(Element::Goal, reference));
         assert_ne!(
             presence(&r, Element::Goal),
             Presence::Present,
@@ -872,27 +843,18 @@ fn goal_lead_ins_and_references() {
 
 #[test]
 fn bare_targets_and_present_tense_activities() {
-    let (_, r) = run(&prose(
-        P_GOAL,
-        P_MEASURES,
+    let (_, r) = run(&prose_with(
+        Element::Indicators,
         "Ожидается, что к 2026 году доля обучающихся с высокой учебной мотивацией составит 60 %.",
-        P_MONITORING,
-        P_ANALYSIS,
     ));
     assert_eq!(presence(&r, Element::Indicators), Presence::Present);
-    let (_, r) = run(&prose(
-        P_GOAL,
+    let (_, r) = run(&prose_with(
+        Element::Measures,
         "Еженедельно проводятся занятия клуба «Юный исследователь», ответственный — учитель биологии.",
-        P_INDICATORS,
-        P_MONITORING,
-        P_ANALYSIS,
     ));
     assert_eq!(presence(&r, Element::Measures), Presence::Present);
-    let (_, r) = run(&prose(
-        P_GOAL,
-        P_MEASURES,
-        P_INDICATORS,
-        P_MONITORING,
+    let (_, r) = run(&prose_with(
+        Element::Analysis,
         "На основе данных мониторинга педагогический совет принимает решения об изменении плана.",
     ));
     assert_eq!(presence(&r, Element::Analysis), Presence::Present);
@@ -935,19 +897,16 @@ fn monitoring_header_families_beyond_the_first_list() {
 
 #[test]
 fn third_person_future_measures_and_wordless_monitoring() {
-    let (_, r) = run(&prose(
-        P_GOAL,
+    let (_, r) = run(&prose_with(
+        Element::Measures,
         "В октябре 2024 года заместитель директора проведёт для учителей семинар по управлению классом.",
-        P_INDICATORS,
-        P_MONITORING,
-        P_ANALYSIS,
     ));
     assert_eq!(presence(&r, Element::Measures), Presence::Present);
     for text in [
         "Раз в месяц заместитель директора посещает по два урока в каждом классе и заполняет карту наблюдения.",
         "Сводные данные ежемесячно заносятся в таблицу классными руководителями.",
     ] {
-        let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, text, P_ANALYSIS));
+        let (_, r) = run(&prose_with(Element::Monitoring, text));
         assert_eq!(
             presence(&r, Element::Monitoring),
             Presence::Present,
@@ -955,7 +914,7 @@ fn third_person_future_measures_and_wordless_monitoring() {
         );
     }
     let past = "В 2023 году заместитель директора посещал уроки и заполнял карты наблюдения.";
-    let (_, r) = run(&prose(P_GOAL, P_MEASURES, P_INDICATORS, past, P_ANALYSIS));
+    let (_, r) = run(&prose_with(Element::Monitoring, past));
     assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
 }
 
