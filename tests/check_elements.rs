@@ -419,6 +419,11 @@ fn prose_with(element: Element, text: &str) -> String {
     prose(g, m, i, mo, a)
 }
 
+/// Verdict for `element` in the prose programme with `text` as its sentence.
+fn prose_presence(element: Element, text: &str) -> Presence {
+    presence(&run(&prose_with(element, text)).1, element)
+}
+
 const P_GOAL: &str = "Целью программы является повышение к маю 2026 года доли обучающихся с высокой учебной мотивацией.";
 const P_MEASURES: &str = "Для этого в октябре 2024 года планируется провести проектную неделю (ответственный — заместитель директора), а клуб «Юный исследователь» будет работать еженедельно под руководством учителя биологии.";
 const P_INDICATORS: &str =
@@ -482,16 +487,14 @@ fn measures_in_prose_as_planned_or_future_actions() {
         "Для обучающихся с трудностями будут организованы занятия в малых группах (два раза в неделю, учителя-предметники).",
         "С сентября 2024 года начнёт работать клуб «Юный исследователь» (ответственный — учитель биологии).",
     ] {
-        let (_, r) = run(&prose_with(Element::Measures, measures));
         assert_eq!(
-            presence(&r, Element::Measures),
+            prose_presence(Element::Measures, measures),
             Presence::Present,
             "{measures}"
         );
     }
     let past = "В 2023 году школа провела неделю математики и организовала клуб.";
-    let (_, r) = run(&prose_with(Element::Measures, past));
-    assert_ne!(presence(&r, Element::Measures), Presence::Present);
+    assert_ne!(prose_presence(Element::Measures, past), Presence::Present);
 }
 
 #[test]
@@ -502,9 +505,8 @@ fn indicators_in_prose_as_baseline_and_target() {
         "Планируемые показатели: доля мотивированных обучающихся — не менее 60 % (2023 — 40 %).",
         "Целевые значения: число участников олимпиад — с 12 до 30 человек.",
     ] {
-        let (_, r) = run(&prose_with(Element::Indicators, ind));
         assert_eq!(
-            presence(&r, Element::Indicators),
+            prose_presence(Element::Indicators, ind),
             Presence::Present,
             "{ind}"
         );
@@ -573,9 +575,8 @@ fn more_monitoring_synonyms_count() {
         "В мае педагог-психолог повторяет анкетирование тех же классов по той же методике.",
         "Отслеживание посещаемости клуба ведёт классный руководитель еженедельно.",
     ] {
-        let (_, r) = run(&prose_with(Element::Monitoring, text));
         assert_eq!(
-            presence(&r, Element::Monitoring),
+            prose_presence(Element::Monitoring, text),
             Presence::Present,
             "{text}"
         );
@@ -788,8 +789,7 @@ fn further_prose_indicator_and_analysis_forms() {
     }
     let past =
         "По итогам 2023 года педсовет принял решение о переходе на новую систему оценивания.";
-    let (_, r) = run(&prose_with(Element::Analysis, past));
-    assert_ne!(presence(&r, Element::Analysis), Presence::Present);
+    assert_ne!(prose_presence(Element::Analysis, past), Presence::Present);
 }
 
 #[test]
@@ -906,16 +906,14 @@ fn third_person_future_measures_and_wordless_monitoring() {
         "Раз в месяц заместитель директора посещает по два урока в каждом классе и заполняет карту наблюдения.",
         "Сводные данные ежемесячно заносятся в таблицу классными руководителями.",
     ] {
-        let (_, r) = run(&prose_with(Element::Monitoring, text));
         assert_eq!(
-            presence(&r, Element::Monitoring),
+            prose_presence(Element::Monitoring, text),
             Presence::Present,
             "{text}"
         );
     }
     let past = "В 2023 году заместитель директора посещал уроки и заполнял карты наблюдения.";
-    let (_, r) = run(&prose_with(Element::Monitoring, past));
-    assert_ne!(presence(&r, Element::Monitoring), Presence::Present);
+    assert_ne!(prose_presence(Element::Monitoring, past), Presence::Present);
 }
 
 #[test]
