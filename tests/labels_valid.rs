@@ -21,6 +21,16 @@ fn labelled_dirs() -> Vec<PathBuf> {
     ]
 }
 
+/// Labelled sets whose files and evidence quotes are checked. `tests/devset` (issue #14) holds
+/// valid labels that `Labels::validate` still refuses (a medium-term programme with all elements
+/// but an incomplete section; an `other` document with all five elements), so it is not yet in
+/// `labelled_dirs`; add it there once `validate` follows DESIGN.md.
+fn quoted_dirs() -> Vec<PathBuf> {
+    let mut dirs = labelled_dirs();
+    dirs.push(root().join("tests/devset"));
+    dirs
+}
+
 fn load(dir: &Path) -> Labels {
     Labels::load(&dir.join("labels.json")).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -57,7 +67,7 @@ fn labels_parse_and_are_consistent() {
 
 #[test]
 fn every_file_is_labelled_and_exists() {
-    for dir in labelled_dirs() {
+    for dir in quoted_dirs() {
         let labels = load(&dir);
         let labelled: BTreeSet<String> = labels.documents.iter().map(|d| d.file.clone()).collect();
         for f in &labelled {
@@ -80,7 +90,7 @@ fn every_file_is_labelled_and_exists() {
 fn evidence_quotes_are_in_the_documents() {
     let opts = Options::default();
     let mut missing = Vec::new();
-    for dir in labelled_dirs() {
+    for dir in quoted_dirs() {
         let labels = load(&dir);
         for d in &labels.documents {
             let paragraphs = match eval::extract_labelled(&dir, &d.file, &opts) {
