@@ -8,8 +8,8 @@ documents are rebuilt: DOCX/PDF bytes change on every build (timestamps), so reb
 you edited.
 
 DIR/src/NN_name.md   -> DIR/files/NN_name.<fmt>   (docx, odt, rtf via pandoc; rtf-cp1251 =
-                        pandoc RTF with \\'xx escapes; pdf, rtf-lo, docx-lo and odt-lo via
-                        LibreOffice from the pandoc DOCX)
+                        pandoc RTF with \\'xx escapes; pdf, doc (Word 97), rtf-lo, docx-lo and
+                        odt-lo via LibreOffice from the pandoc DOCX)
 DIR/src/NN_name.txt  -> DIR/files/NN_name.txt     (UTF-8 copy, or windows-1251 with CRLF)
 
 The delivered format of each document is fixed in DIR/formats.tsv (name<TAB>format) so that
@@ -45,7 +45,7 @@ def pandoc(src, out, extra=()):
 def build_via_soffice(src, out, target):
     """Markdown -> DOCX (pandoc) -> target (LibreOffice), the way schools produce PDFs; with
     target docx/odt it gives LibreOffice-written packages instead of pandoc-written ones."""
-    filters = {"docx": "docx:MS Word 2007 XML", "odt": "odt:writer8"}
+    filters = {"docx": "docx:MS Word 2007 XML", "odt": "odt:writer8", "doc": "doc:MS Word 97"}
     with tempfile.TemporaryDirectory() as tmp:
         stem = os.path.splitext(os.path.basename(out))[0]
         indir, outdir = os.path.join(tmp, "in"), os.path.join(tmp, "out")
@@ -124,6 +124,8 @@ def main():
             build_via_soffice(src, out, ext)
         elif fmt == "pdf":
             build_via_soffice(src, out, "pdf")
+        elif fmt == "doc":
+            build_via_soffice(src, out, "doc")
         else:
             sys.exit(f"{name}: unknown format {fmt}")
         print(f"{name}.{ext}")
