@@ -90,19 +90,30 @@ fn oversized_upload_is_refused_before_the_body_is_read() {
 }
 
 #[test]
-fn chunked_and_unnamed_uploads_get_coded_errors() {
+fn chunked_unsized_and_unnamed_uploads_get_coded_errors() {
     let server = ServerProcess::start(&[]);
-    let mut s = server.connect();
-    s.write_all(
-        format!(
-            "POST /api/check?name=a.txt HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-            server.port
+    // Chunked, and no length at all: both 411, as the README says.
+    for framing in [
+        "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        "\r\n",
+    ] {
+        let mut s = server.connect();
+        s.write_all(
+            format!(
+                "POST /api/check?name=a.txt HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{framing}",
+                server.port
+            )
+            .as_bytes(),
         )
-        .as_bytes(),
-    )
-    .unwrap();
-    let r = serve_support::read_response(&mut s);
-    assert_eq!((r.status, r.error().0.as_str()), (411, "length_required"));
+        .unwrap();
+        let r = serve_support::read_response(&mut s);
+        assert_eq!(
+            (r.status, r.error().0.as_str()),
+            (411, "length_required"),
+            "{framing:?}"
+        );
+        assert!(r.error().1.contains("Content-Length"));
+    }
 
     let r = server.request("POST", "/api/check", &[], b"text");
     assert_eq!((r.status, r.error().0.as_str()), (400, "no_name"));

@@ -89,6 +89,8 @@ struct JsonOutput<'a> {
 }
 
 pub fn run(args: SearchArgs) -> anyhow::Result<u8> {
+    // Before anything else: a query the parser cannot take is the user's to fix (exit 2).
+    index::check_query_text(&args.query).map_err(|e| anyhow::anyhow!(e.message_ru()))?;
     // Searching must not create an empty index where the user mistyped a path.
     if !args.index.join("meta.json").is_file() {
         anyhow::bail!(

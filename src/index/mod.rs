@@ -8,6 +8,7 @@
 //! unchanged.
 
 pub mod analyzer;
+pub mod query;
 pub mod schema;
 pub mod search;
 
@@ -21,6 +22,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use crate::error::{Error, Result};
 use crate::model::{CheckReport, Document};
+pub use query::{MAX_QUERY_CHARS, MAX_QUERY_DEPTH, QueryError, check_query_text};
 use schema::Fields;
 pub use search::{FacetCounts, FacetValue, Hit, SearchQuery, SearchResults, SectionHit, Snippet};
 

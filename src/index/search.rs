@@ -206,6 +206,10 @@ pub(crate) fn run(archive: &Archive, q: &SearchQuery) -> Result<SearchResults> {
     let (reader, f, parser, section_parser) = archive.parts();
     let searcher = reader.searcher();
     let limit = q.limit.clamp(1, MAX_LIMIT);
+    // Callers check first to give the user the precise reason; this keeps every library caller
+    // safe from the parser's recursion too.
+    super::query::check_query_text(&q.text)
+        .map_err(|e| crate::error::Error::Index(e.message_ru()))?;
     let text = TextQuery::parse(&searcher, parser, f.body, &q.text)?;
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![

@@ -1,14 +1,25 @@
-//! Routing and handlers: the page, its assets, and the JSON API.
+//! Routing and handlers: the page, its assets, and the JSON API, with the layers that bound
+//! every request and the headers every response carries.
 
-use std::net::TcpStream;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State as Ext};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http_body_util::BodyExt;
 use serde::Serialize;
 use serde_json::json;
+use tokio::sync::OwnedSemaphorePermit;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use super::State;
-use super::http::{self, BodyError, ReadError, Request, Response};
-use super::upload::{self, MultipartError, Upload};
+use super::upload::{self, Upload, UploadError};
 use crate::error::Error;
 use crate::model::{CheckReport, DocType, RiskFactor};
 
@@ -22,6 +33,46 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
 /// when opened on its own.
 const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+const JSON_TYPE: &str = "application/json; charset=utf-8";
+
+type Shared = Arc<State>;
+
+/// The whole application: routes, then (inside out) the body idle timeout, the body size
+/// limit, the per-request time limit, the `Host` guard, Russian coded errors for what the
+/// layers refuse, and the security headers.
+pub(crate) fn router(state: Shared) -> Router {
+    let limits = &state.config.limits;
+    let timeouts = &state.config.timeouts;
+    let body_limit = usize::try_from(limits.max_request_bytes).unwrap_or(usize::MAX);
+    Router::new()
+        .route("/", get(page))
+        .route("/search", get(page))
+        .route("/assets/app.js", get(app_js))
+        .route("/assets/style.css", get(style_css))
+        .route("/api/config", get(config))
+        .route("/api/search", get(search))
+        .route("/api/report/{file}", get(download))
+        .route("/api/check", post(check))
+        .fallback(not_found)
+        // The body limit below is the one that counts; axum's 2 MB default must not apply.
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyTimeoutLayer::new(timeouts.body_idle))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            guard_host,
+        ))
+        .layer(middleware::map_response_with_state(
+            Arc::clone(&state),
+            coded_errors,
+        ))
+        .layer(middleware::map_response(harden))
+        .with_state(state)
+}
 
 /// An API error: HTTP status, stable code, Russian message.
 #[derive(Debug)]
@@ -52,6 +103,33 @@ impl ApiError {
         ApiError::new(status, e.code(), e.message_ru())
     }
 
+    fn internal() -> ApiError {
+        ApiError::new(
+            500,
+            "internal",
+            "внутренняя ошибка при проверке документа; сообщите разработчикам",
+        )
+    }
+
+    fn busy() -> ApiError {
+        ApiError::new(
+            503,
+            "busy",
+            "сервер занят: слишком много запросов в очереди; повторите через минуту",
+        )
+    }
+
+    fn too_large(state: &State) -> ApiError {
+        ApiError::new(
+            413,
+            "too_large",
+            format!(
+                "размер загрузки превышает предел {} МБ",
+                state.config.limits.max_request_bytes / (1024 * 1024)
+            ),
+        )
+    }
+
     fn body(&self, file: Option<&str>) -> serde_json::Value {
         let mut err = json!({ "code": self.code, "message": self.message });
         if let Some(f) = file {
@@ -65,95 +143,98 @@ impl ApiError {
     }
 }
 
-fn json_response(status: u16, value: &impl Serialize) -> Response {
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.response(None)
+    }
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn json_response(code: u16, value: &impl Serialize) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-    Response::new(status, "application/json; charset=utf-8", body)
-        .with_header("Content-Security-Policy", API_CSP)
-        .with_header("Cache-Control", "no-store")
+    (
+        status(code),
+        [
+            (header::CONTENT_TYPE, JSON_TYPE),
+            (header::CONTENT_SECURITY_POLICY, API_CSP),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Headers every response carries.
-fn harden(mut r: Response) -> Response {
-    if !r
-        .headers
-        .iter()
-        .any(|(k, _)| *k == "Content-Security-Policy")
-    {
-        r = r.with_header("Content-Security-Policy", PAGE_CSP);
+async fn harden(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_CSP),
+        );
     }
-    r.with_header("X-Content-Type-Options", "nosniff")
-        .with_header("Referrer-Policy", "no-referrer")
-        .with_header("X-Frame-Options", "SAMEORIGIN")
-        .with_header("Cross-Origin-Opener-Policy", "same-origin")
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    r
 }
 
-/// Read one request, answer it, close the connection.
-pub(crate) fn serve_connection(stream: &mut TcpStream, state: &State) {
-    let req = match http::read_head(stream) {
-        Ok(r) => r,
-        Err(ReadError::Gone) => return,
-        Err(ReadError::Malformed) => {
-            let e = ApiError::new(400, "bad_request", "некорректный HTTP-запрос");
-            send(stream, e.response(None), false);
-            http::linger_close(stream);
-            return;
-        }
-        Err(ReadError::HeadTooLarge) => {
-            let e = ApiError::new(431, "bad_request", "слишком большие заголовки запроса");
-            send(stream, e.response(None), false);
-            http::linger_close(stream);
-            return;
-        }
+/// What the layers and the router refuse on their own (body limit, timeouts, unknown method,
+/// unparsable query) comes without our JSON; give it the same coded Russian error as ours.
+async fn coded_errors(Ext(state): Ext<Shared>, r: Response) -> Response {
+    let ours = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if r.status().as_u16() < 400 || ours {
+        return r;
+    }
+    let e = match r.status().as_u16() {
+        413 => ApiError::too_large(&state),
+        408 => ApiError::new(
+            408,
+            "timeout",
+            "запрос не уложился в отведённое время; повторите загрузку",
+        ),
+        405 => ApiError::new(405, "method_not_allowed", "метод не поддерживается"),
+        404 => ApiError::new(404, "not_found", "такой страницы нет"),
+        400 => ApiError::new(400, "bad_request", "некорректный HTTP-запрос"),
+        500 => ApiError::new(500, "internal", "внутренняя ошибка сервера"),
+        s => ApiError::new(s, "bad_request", "запрос не может быть выполнен"),
     };
-    let head_only = req.method == "HEAD";
-    let (response, linger) = route(stream, &req, state);
-    eprintln!("{} {} → {}", req.method, req.path, response.status);
-    send(stream, response, head_only);
-    if linger {
-        http::linger_close(stream);
+    let allow = r.headers().get(header::ALLOW).cloned();
+    let mut out = e.response(None);
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
     }
+    out
 }
 
-fn send(stream: &mut TcpStream, response: Response, head_only: bool) {
-    let _ = harden(response).write_to(stream, head_only);
-}
-
-/// Returns the response and whether the connection still has an unread body (then we linger
-/// before closing so the client can read the answer).
-fn route(stream: &mut TcpStream, req: &Request, state: &State) -> (Response, bool) {
-    if state.loopback && !host_is_loopback(req.header("host")) {
-        let e = ApiError::new(
+async fn guard_host(Ext(state): Ext<Shared>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if state.loopback && !host_is_loopback(host) {
+        return ApiError::new(
             400,
             "bad_host",
             "сервер принимает запросы только по адресу localhost",
-        );
-        return (e.response(None), has_body(req));
+        )
+        .into_response();
     }
-    let get = req.method == "GET" || req.method == "HEAD";
-    let path = req.path.as_str();
-    let response = match (get, req.method.as_str(), path) {
-        (true, _, "/" | "/search") => static_asset("text/html; charset=utf-8", INDEX_HTML),
-        (true, _, "/assets/app.js") => static_asset("text/javascript; charset=utf-8", APP_JS),
-        (true, _, "/assets/style.css") => static_asset("text/css; charset=utf-8", STYLE_CSS),
-        (true, _, "/api/config") => config(state),
-        (true, _, "/api/search") => search(req, state),
-        (true, _, p) if p.starts_with("/api/report/") => download(req, state),
-        (_, "POST", "/api/check") => return check(stream, req, state),
-        (_, _, "/api/check") => method_not_allowed("POST"),
-        (false, _, "/" | "/search" | "/api/config" | "/api/search") => method_not_allowed("GET"),
-        _ => ApiError::new(404, "not_found", "такой страницы нет").response(None),
-    };
-    (response, has_body(req))
-}
-
-fn has_body(req: &Request) -> bool {
-    req.chunked || req.content_length.is_some_and(|n| n > 0)
-}
-
-fn method_not_allowed(allow: &'static str) -> Response {
-    ApiError::new(405, "method_not_allowed", "метод не поддерживается")
-        .response(None)
-        .with_header("Allow", allow)
+    next.run(req).await
 }
 
 fn host_is_loopback(host: Option<&str>) -> bool {
@@ -166,12 +247,34 @@ fn host_is_loopback(host: Option<&str>) -> bool {
     matches!(name, "localhost" | "127.0.0.1" | "::1")
 }
 
-fn static_asset(content_type: &str, body: &str) -> Response {
-    Response::new(200, content_type, body.as_bytes().to_vec())
-        .with_header("Cache-Control", "no-cache")
+async fn not_found() -> ApiError {
+    ApiError::new(404, "not_found", "такой страницы нет")
 }
 
-fn config(state: &State) -> Response {
+fn static_asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn page() -> Response {
+    static_asset("text/html; charset=utf-8", INDEX_HTML)
+}
+
+async fn app_js() -> Response {
+    static_asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+async fn style_css() -> Response {
+    static_asset("text/css; charset=utf-8", STYLE_CSS)
+}
+
+async fn config(Ext(state): Ext<Shared>) -> Response {
     let c = &state.config;
     json_response(
         200,
@@ -193,129 +296,193 @@ fn config(state: &State) -> Response {
 }
 
 /// `POST /api/check`: one raw file (name in `?name=` or `X-File-Name`), or several in
-/// `multipart/form-data`.
-fn check(stream: &mut TcpStream, req: &Request, state: &State) -> (Response, bool) {
-    let limits = &state.config.limits;
-    let body = match http::read_body(stream, req, limits.max_request_bytes) {
-        Ok(b) => b,
-        Err(BodyError::TooLarge) => {
-            let e = ApiError::new(
-                413,
-                "too_large",
-                format!(
-                    "размер загрузки превышает предел {} МБ",
-                    limits.max_request_bytes / (1024 * 1024)
-                ),
-            );
-            return (e.response(None), true);
-        }
-        Err(BodyError::LengthRequired) => {
-            let e = ApiError::new(
-                411,
-                "length_required",
-                "не указан размер загрузки (заголовок Content-Length)",
-            );
-            return (e.response(None), true);
-        }
-        Err(BodyError::Incomplete) => {
-            let e = ApiError::new(
-                400,
-                "incomplete",
-                "загрузка прервалась, файл получен не полностью",
-            );
-            return (e.response(None), false);
-        }
-    };
-    let content_type = req.header("content-type").unwrap_or_default();
-    let response = if content_type
-        .to_ascii_lowercase()
-        .starts_with("multipart/form-data")
-    {
-        check_multipart(content_type, &body, state)
-    } else {
-        check_raw(req, body, state)
-    };
-    (response, false)
-}
-
-fn check_raw(req: &Request, body: Vec<u8>, state: &State) -> Response {
-    let raw_name = req
-        .param("name")
-        .map(str::to_string)
-        .or_else(|| req.header("x-file-name").and_then(http::percent_decode));
-    let Some(raw_name) = raw_name else {
+/// `multipart/form-data`. The body must announce its length (411 otherwise), which the body
+/// limit layer has already compared with the cap (413 before reading).
+async fn check(
+    Ext(state): Ext<Shared>,
+    Query(params): Query<Vec<(String, String)>>,
+    req: Request,
+) -> Response {
+    let headers = req.headers();
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let Some(length) = length.filter(|_| !headers.contains_key(header::TRANSFER_ENCODING)) else {
         return ApiError::new(
-            400,
-            "no_name",
-            "не указано имя файла (параметр ?name= или заголовок X-File-Name)",
+            411,
+            "length_required",
+            "не указан размер загрузки (заголовок Content-Length)",
         )
-        .response(None);
+        .into_response();
     };
-    let upload = Upload {
-        name: upload::display_name(&raw_name),
-        bytes: body,
-    };
-    match check_upload(&upload, state) {
-        Ok(report) => json_response(200, &report),
-        Err(e) => e.response(Some(&upload.name)),
+    if length > state.config.limits.max_request_bytes {
+        return ApiError::too_large(&state).into_response();
     }
-}
-
-fn check_multipart(content_type: &str, body: &[u8], state: &State) -> Response {
-    let max = state.config.limits.max_files;
-    let files = match upload::parse_multipart(content_type, body, max) {
-        Ok(f) => f,
-        Err(MultipartError::TooManyFiles(n)) => {
-            return ApiError::new(
-                413,
-                "too_many_files",
-                format!("слишком много файлов в одном запросе; можно не больше {n}"),
-            )
-            .response(None);
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let raw_name = match multipart {
+        true => None,
+        false => match file_name(&params, headers) {
+            Some(name) => Some(name),
+            None => {
+                return ApiError::new(
+                    400,
+                    "no_name",
+                    "не указано имя файла (параметр ?name= или заголовок X-File-Name)",
+                )
+                .into_response();
+            }
+        },
+    };
+    // The turn is taken before the body is read: at most `workers` bodies are in memory.
+    let Ok(turn) = state.checks.enter().await else {
+        return ApiError::busy().into_response();
+    };
+    let deadline = state.config.timeouts.body_deadline(length);
+    let uploads = match raw_name {
+        Some(name) => {
+            match tokio::time::timeout(deadline, read_body(req.into_body(), length)).await {
+                Ok(Ok(bytes)) => vec![Upload {
+                    name: upload::display_name(&name),
+                    bytes,
+                }],
+                Ok(Err(e)) => return upload_error(&state, e),
+                Err(_) => return upload_error(&state, UploadError::Timeout),
+            }
         }
-        Err(MultipartError::NoFiles) => {
-            return ApiError::new(400, "no_file", "в запросе нет файлов").response(None);
-        }
-        Err(MultipartError::NoBoundary | MultipartError::Malformed) => {
-            return ApiError::new(
-                400,
-                "bad_request",
-                "некорректная форма загрузки (multipart)",
-            )
-            .response(None);
+        None => {
+            let Ok(form) = Multipart::from_request(req, &()).await else {
+                return upload_error(&state, UploadError::Malformed);
+            };
+            let limits = &state.config.limits;
+            match tokio::time::timeout(deadline, upload::read_multipart(form, limits)).await {
+                Ok(Ok(files)) => files,
+                Ok(Err(e)) => return upload_error(&state, e),
+                Err(_) => return upload_error(&state, UploadError::Timeout),
+            }
         }
     };
-    let results: Vec<serde_json::Value> = files
-        .iter()
-        .map(|f| match check_upload(f, state) {
-            Ok(report) => json!({ "name": f.name, "report": report }),
+    let results = match check_on_pool(Arc::clone(&state), turn, uploads).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    if !multipart {
+        return match results.into_iter().next() {
+            Some((_, Ok(report))) => json_response(200, &report),
+            Some((name, Err(e))) => e.response(Some(&name)),
+            None => ApiError::internal().into_response(),
+        };
+    }
+    let files: Vec<serde_json::Value> = results
+        .into_iter()
+        .map(|(name, result)| match result {
+            Ok(report) => json!({ "name": name, "report": report }),
             Err(e) => {
                 let mut v = e.body(None);
-                v["name"] = json!(f.name);
+                v["name"] = json!(name);
                 v
             }
         })
         .collect();
-    json_response(200, &json!({ "files": results }))
+    json_response(200, &json!({ "files": files }))
 }
 
-/// Extract in memory (PDFs in the isolated worker process), then check.
+/// `?name=` or the percent-encoded `X-File-Name` header.
+fn file_name(params: &[(String, String)], headers: &HeaderMap) -> Option<String> {
+    if let Some((_, v)) = params.iter().find(|(k, _)| k == "name") {
+        return Some(v.clone());
+    }
+    let raw = headers.get("x-file-name")?.to_str().ok()?;
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+fn upload_error(state: &State, e: UploadError) -> Response {
+    let e = match e {
+        UploadError::TooLarge => ApiError::too_large(state),
+        UploadError::Timeout => ApiError::new(
+            408,
+            "timeout",
+            "загрузка идёт слишком медленно или прервалась; повторите",
+        ),
+        UploadError::Incomplete => ApiError::new(
+            400,
+            "incomplete",
+            "загрузка прервалась, файл получен не полностью",
+        ),
+        UploadError::TooManyFiles(n) => ApiError::new(
+            413,
+            "too_many_files",
+            format!("слишком много файлов в одном запросе; можно не больше {n}"),
+        ),
+        UploadError::NoFiles => ApiError::new(400, "no_file", "в запросе нет файлов"),
+        UploadError::Malformed => ApiError::new(
+            400,
+            "bad_request",
+            "некорректная форма загрузки (multipart)",
+        ),
+    };
+    e.into_response()
+}
+
+/// Read exactly `length` announced bytes into one buffer of that size.
+async fn read_body(mut body: Body, length: u64) -> Result<Vec<u8>, UploadError> {
+    let length = usize::try_from(length).map_err(|_| UploadError::TooLarge)?;
+    let mut bytes = Vec::with_capacity(length);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| upload::body_error(&e))?;
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > length {
+                return Err(UploadError::TooLarge);
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    if bytes.len() != length {
+        return Err(UploadError::Incomplete);
+    }
+    Ok(bytes)
+}
+
+/// Check the uploads on the blocking pool, one after another, keeping the turn until the
+/// last is done (even if the client has gone).
+async fn check_on_pool(
+    state: Shared,
+    turn: OwnedSemaphorePermit,
+    uploads: Vec<Upload>,
+) -> Result<Vec<(String, Result<CheckReport, ApiError>)>, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let results = uploads
+            .into_iter()
+            .map(|u| {
+                // A panic in extraction or checking costs this file only.
+                let report = catch_unwind(AssertUnwindSafe(|| check_upload(&u, &state)))
+                    .unwrap_or_else(|_| Err(ApiError::internal()));
+                (u.name, report)
+            })
+            .collect();
+        release_memory();
+        drop(turn);
+        results
+    })
+    .await
+    .map_err(|_| ApiError::internal())
+}
+
+/// The one place the server turns bytes into a report: extract in memory (PDFs in the
+/// isolated worker process), check, remember, persist.
 fn check_upload(upload: &Upload, state: &State) -> Result<CheckReport, ApiError> {
     if upload.bytes.is_empty() {
         return Err(ApiError::new(422, "empty", "файл пуст"));
     }
     let doc = crate::extract::extract_bytes(&upload.name, &upload.bytes, &state.config.extract)
         .map_err(|e| ApiError::from_file_error(&e))?;
-    let report = catch_unwind(AssertUnwindSafe(|| {
-        crate::check::check(&doc, &state.config.rules)
-    }))
-    .map_err(|_| {
-        ApiError::new(
-            500,
-            "internal",
-            "внутренняя ошибка при проверке документа; сообщите разработчикам",
-        )
-    })?;
+    let report = crate::check::check(&doc, &state.config.rules);
     state.remember(&report);
     if let Some(dir) = &state.config.data_dir {
         // Best effort: the report is already in memory for downloads.
@@ -324,6 +491,16 @@ fn check_upload(upload: &Upload, state: &State) -> Result<CheckReport, ApiError>
         }
     }
     Ok(report)
+}
+
+/// Hand the memory of a finished check back to the system, so a burst of large uploads does
+/// not leave the server holding gigabytes while idle (glibc keeps freed arenas otherwise).
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Write `<hash>.json` atomically (temp file in the same folder + rename).
@@ -342,40 +519,85 @@ fn is_hash(s: &str) -> bool {
 }
 
 /// `GET /api/report/<hash>.<json|html|docx>[?download=1]`.
-fn download(req: &Request, state: &State) -> Response {
+async fn download(
+    Ext(state): Ext<Shared>,
+    Path(file): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
     let not_found = || {
         ApiError::new(
             404,
             "not_found",
             "отчёт не найден; проверьте документ ещё раз",
         )
-        .response(None)
-    };
-    let Some(file) = req.path.strip_prefix("/api/report/") else {
-        return not_found();
+        .into_response()
     };
     let Some((hash, ext)) = file.rsplit_once('.') else {
         return not_found();
     };
-    if !is_hash(hash) {
+    if !is_hash(hash) || !matches!(ext, "json" | "html" | "docx") {
         return not_found();
     }
+    let (hash, ext) = (hash.to_string(), ext.to_string());
+    let attachment = params.iter().any(|(k, _)| k == "download") || ext != "html";
+    // Reading the stored JSON and rendering DOCX/HTML are blocking work.
+    let rendered = tokio::task::spawn_blocking(move || render(&state, &hash, &ext))
+        .await
+        .unwrap_or_else(|_| Err(ApiError::internal()));
+    let Some(rendered) = rendered.transpose() else {
+        return not_found();
+    };
+    let (body, content_type, csp, name) = match rendered {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let disposition = if attachment {
+        format!(
+            "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+            upload::ascii_fallback(&name),
+            percent_encoding::utf8_percent_encode(&name, upload::RFC5987_ESCAPED)
+        )
+    } else {
+        "inline".to_string()
+    };
+    let disposition =
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(csp),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+type Rendered = (Vec<u8>, &'static str, &'static str, String);
+
+/// The stored report `hash` in format `ext` with its type, CSP and download name; `Ok(None)`
+/// when there is no such report.
+fn render(state: &State, hash: &str, ext: &str) -> Result<Option<Rendered>, ApiError> {
     let report = state.recall(hash).or_else(|| {
         let dir = state.config.data_dir.as_ref()?.join("reports");
         let text = std::fs::read(dir.join(format!("{hash}.json"))).ok()?;
         serde_json::from_slice(&text).ok()
     });
     let Some(report) = report else {
-        return not_found();
+        return Ok(None);
     };
-    let rendered = match ext {
+    let (body, content_type, csp) = match ext {
         "json" => serde_json::to_vec_pretty(&report)
-            .map(|b| (b, "application/json; charset=utf-8", API_CSP))
-            .map_err(|_| ApiError::new(500, "internal", "не удалось сформировать отчёт")),
+            .map(|b| (b, JSON_TYPE, API_CSP))
+            .map_err(|_| ApiError::new(500, "internal", "не удалось сформировать отчёт"))?,
         "html" => crate::report::render(&report, crate::report::ReportFormat::Html)
             .map(|b| (b, "text/html; charset=utf-8", REPORT_CSP))
-            .map_err(|e| ApiError::new(500, "internal", e.message_ru())),
-        "docx" => crate::report::render(&report, crate::report::ReportFormat::Docx)
+            .map_err(|e| ApiError::new(500, "internal", e.message_ru()))?,
+        _ => crate::report::render(&report, crate::report::ReportFormat::Docx)
             .map(|b| {
                 (
                     b,
@@ -383,43 +605,39 @@ fn download(req: &Request, state: &State) -> Response {
                     API_CSP,
                 )
             })
-            .map_err(|e| ApiError::new(500, "internal", e.message_ru())),
-        _ => return not_found(),
+            .map_err(|e| ApiError::new(500, "internal", e.message_ru()))?,
     };
-    let (body, content_type, csp) = match rendered {
-        Ok(r) => r,
-        Err(e) => return e.response(None),
-    };
-    let attachment = req.param("download").is_some() || ext != "html";
     let name = format!("{}_отчёт.{ext}", upload::download_stem(&report.source));
-    let disposition = if attachment {
-        format!(
-            "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-            upload::ascii_fallback(&name),
-            http::percent_encode(&name)
-        )
-    } else {
-        "inline".to_string()
-    };
-    Response::new(200, content_type, body)
-        .with_header("Content-Security-Policy", csp)
-        .with_header("Content-Disposition", disposition)
-        .with_header("Cache-Control", "no-store")
+    Ok(Some((body, content_type, csp, name)))
 }
 
 /// `GET /api/search?q=&risk=&type=&complete=&year=&limit=`.
-fn search(req: &Request, state: &State) -> Response {
-    let Some(dir) = &state.config.index_dir else {
+async fn search(Ext(state): Ext<Shared>, Query(params): Query<Vec<(String, String)>>) -> Response {
+    let Some(dir) = state.config.index_dir.clone() else {
         return ApiError::new(
             503,
             "index_unavailable",
             "поисковый архив не подключён; запустите сервер с --index ПАПКА",
         )
-        .response(None);
+        .into_response();
     };
-    match super::search::search(req, dir, &state.archive) {
+    let query = match super::search::parse_query(&params) {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(turn) = state.searches.enter().await else {
+        return ApiError::busy().into_response();
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let result = super::search::search(&query, &dir, &state.archive);
+        drop(turn);
+        result
+    })
+    .await
+    .unwrap_or_else(|_| Err(ApiError::internal()));
+    match result {
         Ok(body) => json_response(200, &body),
-        Err(e) => e.response(None),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -8,16 +8,13 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use super::http::Request;
 use super::routes::ApiError;
-use crate::index::{Archive, FacetValue, Hit, SearchQuery, Snippet};
+use crate::index::{Archive, FacetValue, Hit, SearchQuery, Snippet, check_query_text};
 use crate::model::{DocType, RiskFactor};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
 const DEFAULT_LIMIT: usize = 10;
-/// Longest accepted query text, in characters.
-const MAX_QUERY_CHARS: usize = 1000;
 
 /// What identifies one committed state of the archive on disk.
 type Stamp = (SystemTime, u64);
@@ -79,16 +76,16 @@ impl ArchiveCache {
     }
 }
 
-/// Parse the request parameters; every mistake is a 400 with a Russian message.
-pub fn parse_query(req: &Request) -> Result<SearchQuery, ApiError> {
+/// Parse the request parameters (decoded, in order); every mistake is a 400 with a Russian
+/// message, a query the parser cannot take safely included.
+pub fn parse_query(params: &[(String, String)]) -> Result<SearchQuery, ApiError> {
     let bad = |code: &'static str, message: String| ApiError::new(400, code, message);
-    let text = req.param("q").unwrap_or_default().trim().to_string();
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(bad(
-            "query_too_long",
-            format!("слишком длинный запрос: не больше {MAX_QUERY_CHARS} символов"),
-        ));
-    }
+    let text = params
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default();
+    check_query_text(&text).map_err(|e| bad(e.code(), e.message_ru()))?;
     let mut query = SearchQuery {
         text,
         limit: DEFAULT_LIMIT,
@@ -96,7 +93,7 @@ pub fn parse_query(req: &Request) -> Result<SearchQuery, ApiError> {
         snippets: true,
         ..SearchQuery::default()
     };
-    for (key, value) in &req.query {
+    for (key, value) in params {
         let value = value.trim();
         if value.is_empty() {
             continue;
@@ -171,12 +168,15 @@ fn ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     ids.collect::<Vec<_>>().join(", ")
 }
 
-/// Run the request against the archive in `dir`.
-pub(crate) fn search(req: &Request, dir: &Path, cache: &ArchiveCache) -> Result<Value, ApiError> {
-    let query = parse_query(req)?;
+/// Run the query against the archive in `dir` (blocking).
+pub(crate) fn search(
+    query: &SearchQuery,
+    dir: &Path,
+    cache: &ArchiveCache,
+) -> Result<Value, ApiError> {
     let archive = cache.get(dir)?;
     let results = archive
-        .search(&query)
+        .search(query)
         .map_err(|e| ApiError::new(500, e.code(), e.message_ru()))?;
     let facets = results.facets.unwrap_or_default();
     Ok(json!({

@@ -1,5 +1,9 @@
 //! Uploaded files: names made safe for display and downloads, and `multipart/form-data`
-//! bodies split into files. Uploads stay in memory; a name is never used as a path.
+//! bodies (parsed by axum's `Multipart`) read into files under limits. Uploads stay in memory;
+//! a name is never used as a path.
+
+use axum::extract::Multipart;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
 /// One uploaded file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,98 +87,97 @@ pub fn ascii_fallback(name: &str) -> String {
     s
 }
 
-/// Why a multipart body was refused.
+/// Characters escaped in RFC 5987 `filename*=UTF-8\'\'…`: everything but `A-Za-z0-9-._~`.
+pub(crate) const RFC5987_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Largest form field that is not a file (it is read and dropped).
+const MAX_FORM_FIELD_BYTES: usize = 64 * 1024;
+/// Most form fields that are not files.
+const MAX_FORM_FIELDS: usize = 32;
+
+/// Why an upload body was refused.
 #[derive(Debug, PartialEq, Eq)]
-pub enum MultipartError {
-    NoBoundary,
-    Malformed,
+pub(crate) enum UploadError {
+    /// More than the cap was sent (or a form field over its own cap).
+    TooLarge,
+    /// The body stalled or came too slowly.
+    Timeout,
+    /// The client stopped before the announced length.
+    Incomplete,
     TooManyFiles(usize),
     NoFiles,
+    Malformed,
 }
 
-/// Split a `multipart/form-data` body into its file parts (parts without a `filename` are
-/// ignored). At most `max_files` files.
-pub fn parse_multipart(
-    content_type: &str,
-    body: &[u8],
-    max_files: usize,
-) -> Result<Vec<Upload>, MultipartError> {
-    let boundary = content_type
-        .split(';')
-        .map(str::trim)
-        .find_map(|p| p.strip_prefix("boundary="))
-        .map(|b| b.trim_matches('"'))
-        .filter(|b| !b.is_empty() && b.len() <= 200)
-        .ok_or(MultipartError::NoBoundary)?;
-    let delimiter = format!("--{boundary}").into_bytes();
+/// Classify a body read error: the idle timeout, the size limit, or a connection that ended.
+pub(crate) fn body_error(e: &(dyn std::error::Error + 'static)) -> UploadError {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return UploadError::Timeout;
+        }
+        if c.is::<http_body_util::LengthLimitError>() {
+            return UploadError::TooLarge;
+        }
+        cause = c.source();
+    }
+    UploadError::Incomplete
+}
+
+/// Read the file parts of a `multipart/form-data` body (parts without a file name are
+/// drained and ignored, up to their own small cap). At most `max_files` files; the body as a
+/// whole is already capped by the request limit.
+pub(crate) async fn read_multipart(
+    mut form: Multipart,
+    limits: &super::UploadLimits,
+) -> Result<Vec<Upload>, UploadError> {
     let mut files = Vec::new();
-    let mut pos = find(body, &delimiter, 0).ok_or(MultipartError::Malformed)?;
-    loop {
-        pos += delimiter.len();
-        let after = body.get(pos..).ok_or(MultipartError::Malformed)?;
-        if after.starts_with(b"--") {
-            break;
-        }
-        pos += if after.starts_with(b"\r\n") {
-            2
-        } else {
-            return Err(MultipartError::Malformed);
-        };
-        let head_end = find(body, b"\r\n\r\n", pos).ok_or(MultipartError::Malformed)?;
-        let head = std::str::from_utf8(body.get(pos..head_end).ok_or(MultipartError::Malformed)?)
-            .map_err(|_| MultipartError::Malformed)?;
-        let content_start = head_end + 4;
-        let mut next_delim = delimiter.clone();
-        next_delim.splice(0..0, b"\r\n".iter().copied());
-        let content_end =
-            find(body, &next_delim, content_start).ok_or(MultipartError::Malformed)?;
-        if let Some(filename) = part_filename(head) {
-            if files.len() == max_files {
-                return Err(MultipartError::TooManyFiles(max_files));
+    let mut other_fields = 0;
+    while let Some(mut field) = form.next_field().await.map_err(|e| multipart_error(&e))? {
+        let name = field.file_name().map(display_name);
+        let cap = match &name {
+            Some(_) if files.len() == limits.max_files => {
+                return Err(UploadError::TooManyFiles(limits.max_files));
             }
-            files.push(Upload {
-                name: display_name(&filename),
-                bytes: body
-                    .get(content_start..content_end)
-                    .ok_or(MultipartError::Malformed)?
-                    .to_vec(),
-            });
+            Some(_) => usize::MAX,
+            None => {
+                other_fields += 1;
+                if other_fields > MAX_FORM_FIELDS {
+                    return Err(UploadError::Malformed);
+                }
+                MAX_FORM_FIELD_BYTES
+            }
+        };
+        let mut bytes = Vec::new();
+        let mut read = 0usize;
+        while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(&e))? {
+            read += chunk.len();
+            if read > cap {
+                return Err(UploadError::TooLarge);
+            }
+            if name.is_some() {
+                bytes.extend_from_slice(&chunk);
+            }
         }
-        pos = content_end + 2;
+        if let Some(name) = name {
+            files.push(Upload { name, bytes });
+        }
     }
     if files.is_empty() {
-        return Err(MultipartError::NoFiles);
+        return Err(UploadError::NoFiles);
     }
     Ok(files)
 }
 
-/// `filename` (or RFC 5987 `filename*`) of a part's `Content-Disposition`.
-fn part_filename(head: &str) -> Option<String> {
-    let disposition = head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim()
-            .eq_ignore_ascii_case("content-disposition")
-            .then_some(v)
-    })?;
-    let mut plain = None;
-    for param in disposition.split(';').map(str::trim) {
-        if let Some(v) = param.strip_prefix("filename*=") {
-            let encoded = v.split("''").nth(1).unwrap_or(v);
-            if let Some(decoded) = super::http::percent_decode(encoded) {
-                return Some(decoded);
-            }
-        } else if let Some(v) = param.strip_prefix("filename=") {
-            plain = Some(v.trim_matches('"').to_string());
-        }
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> UploadError {
+    match body_error(e) {
+        UploadError::Incomplete if e.status().is_client_error() => UploadError::Malformed,
+        other => other,
     }
-    plain
-}
-
-fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
 
 #[cfg(test)]
@@ -203,28 +206,5 @@ mod tests {
         );
         assert_eq!(download_stem("\"';.pdf"), "документ");
         assert_eq!(ascii_fallback("Программа_1.docx"), "__________1.docx");
-    }
-
-    #[test]
-    fn multipart_files() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename*=UTF-8''%D0%B0.txt\r\n\r\n\r\nline\r\n--XyZ--\r\n";
-        let files = parse_multipart("multipart/form-data; boundary=XyZ", body, 5).unwrap();
-        assert_eq!(files.len(), 2);
-        assert_eq!(files[0].name, "a.txt");
-        assert_eq!(files[0].bytes, b"hello");
-        assert_eq!(files[1].name, "а.txt");
-        assert_eq!(files[1].bytes, b"\r\nline");
-        assert_eq!(
-            parse_multipart("multipart/form-data; boundary=XyZ", body, 1),
-            Err(MultipartError::TooManyFiles(1))
-        );
-        assert_eq!(
-            parse_multipart("multipart/form-data", body, 5),
-            Err(MultipartError::NoBoundary)
-        );
-        assert_eq!(
-            parse_multipart("multipart/form-data; boundary=XyZ", b"--XyZ\r\nbroken", 5),
-            Err(MultipartError::Malformed)
-        );
     }
 }

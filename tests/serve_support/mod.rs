@@ -22,9 +22,15 @@ impl Drop for ServerProcess {
 
 impl ServerProcess {
     pub fn start(extra: &[&str]) -> ServerProcess {
+        Self::start_in(std::path::Path::new("."), extra)
+    }
+
+    /// Start with `dir` as the working directory.
+    pub fn start_in(dir: &std::path::Path, extra: &[&str]) -> ServerProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shnor"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
+            .current_dir(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -41,6 +47,42 @@ impl ServerProcess {
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in startup line {line:?}"));
         ServerProcess { child, port }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Send SIGTERM.
+    pub fn terminate(&self) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
+        // SAFETY: signalling our own child process by its pid.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
+
+    /// Whether the process has ended (without waiting).
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().expect("wait").is_some()
+    }
+
+    /// Wait (at most `limit`) for the process to end; `None` if it did not.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// Peak resident memory of the server so far (`VmHWM`), in bytes; `None` off Linux.
+    pub fn peak_rss(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
     }
 
     pub fn url(&self, path: &str) -> String {
