@@ -23,7 +23,7 @@ pub enum Format {
     Odt,
     Rtf,
     Txt,
-    /// Legacy binary Word; recognised only to give a clear `unsupported` error.
+    /// Legacy binary Word (97–2003 in full; 6.0/95 as paragraphs).
     Doc,
 }
 

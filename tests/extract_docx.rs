@@ -241,8 +241,13 @@ fn errors_have_codes() {
         code("a.docx", b"not a zip at all").as_deref(),
         Some("corrupt")
     );
+    // A truncated OLE2 container is damaged; a WordPerfect file named .doc is not Word.
     assert_eq!(
         code("a.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 binary").as_deref(),
+        Some("corrupt")
+    );
+    assert_eq!(
+        code("a.doc", b"\xFFWPC\x10\x00\x00\x00").as_deref(),
         Some("unsupported")
     );
     // An OLE2 container with an EncryptedPackage stream is a password-protected DOCX.

@@ -1,5 +1,5 @@
-//! Robustness and fidelity of the DOCX/ODT/RTF/TXT (and .doc refusal) readers on the real
-//! third-party files in ../shared/realfiles. Skips with a message when the folder is absent.
+//! Robustness and fidelity of the DOCX/ODT/RTF/TXT readers on the real third-party files in
+//! ../shared/realfiles (.doc has its own test, `extract_doc.rs`). Skips with a message when the folder is absent.
 //!
 //! Fidelity compares our text with the reference extraction (pandoc for DOCX/ODT/RTF, the
 //! decoded file for TXT) by `shnor::text::similarity`; the median must be ≥ 0.95.
@@ -14,7 +14,7 @@ use shnor::text::similarity;
 
 const MAX_COMPARED_CHARS: usize = 200_000;
 
-const KINDS: [&str; 5] = ["docx", "odt", "rtf", "txt", "doc"];
+const KINDS: [&str; 4] = ["docx", "odt", "rtf", "txt"];
 
 struct Entry {
     file: String,
@@ -67,9 +67,6 @@ fn usable_references(dir: &Path) -> HashMap<String, ()> {
 /// The error code a file must give, or `None` when it must extract.
 fn expected_error(e: &Entry) -> Option<&'static str> {
     let has = |t: &str| e.tags.iter().any(|x| x == t);
-    if e.kind == "doc" {
-        return Some("unsupported");
-    }
     if has("encrypted") {
         return Some("encrypted");
     }
@@ -164,11 +161,11 @@ fn realfiles_extract_without_panic_and_with_fidelity() {
         match reference {
             // Levenshtein over two texts this long and this different takes minutes in a
             // debug build; such files are reported, not scored.
-            Some(r) if e.kind != "doc" && r.chars().count() > MAX_COMPARED_CHARS => println!(
+            Some(r) if r.chars().count() > MAX_COMPARED_CHARS => println!(
                 "{:>7.3}s  {:<5} {:<48} not scored: reference longer than {MAX_COMPARED_CHARS} chars",
                 secs, e.kind, e.file
             ),
-            Some(r) if e.kind != "doc" => {
+            Some(r) => {
                 let s = similarity(&comparable_text(&doc), &r);
                 println!(
                     "{:>7.3}s  {:<5} {:<48} similarity {s:.3}",

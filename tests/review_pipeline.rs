@@ -39,7 +39,7 @@ fn programme(variant: usize) -> String {
 }
 
 /// A folder with `n` programme texts in sub-folders, a zip of a few more, and files that must
-/// fail: a legacy .doc, a broken zip, an empty text.
+/// fail: a WordPerfect file named .doc, a broken zip, an empty text.
 fn make_inputs(root: &Path, n: usize) -> PathBuf {
     let input = root.join("uploads");
     for i in 0..n {
@@ -57,9 +57,9 @@ fn make_inputs(root: &Path, n: usize) -> PathBuf {
         zip.write_all(programme(1000 + i).as_bytes()).unwrap();
     }
     zip.finish().unwrap();
-    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    ole.extend_from_slice(&[0u8; 600]);
-    std::fs::write(input.join("старый.doc"), ole).unwrap();
+    let mut wordperfect = b"\xFFWPC".to_vec();
+    wordperfect.extend_from_slice(&[0u8; 600]);
+    std::fs::write(input.join("старый.doc"), wordperfect).unwrap();
     std::fs::write(input.join("битый.zip"), b"PK\x03\x04 broken").unwrap();
     std::fs::write(input.join("пустой.txt"), b"").unwrap();
     input

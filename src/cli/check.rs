@@ -14,7 +14,7 @@ use shnor::rules::Rules;
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Файлы для проверки (PDF, DOCX, ODT, RTF, TXT)
+    /// Файлы для проверки (PDF, DOCX, DOC, ODT, RTF, TXT)
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Вывести результат в JSON

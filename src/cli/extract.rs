@@ -16,7 +16,7 @@ pub enum OutputFormat {
 
 #[derive(clap::Args)]
 pub struct ExtractArgs {
-    /// Файлы (PDF, DOCX, ODT, RTF, TXT)
+    /// Файлы (PDF, DOCX, DOC, ODT, RTF, TXT)
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Формат вывода

@@ -24,7 +24,7 @@ const MAX_DEPTH: usize = 32;
 
 #[derive(clap::Args)]
 pub struct IndexArgs {
-    /// Файлы и папки с документами (PDF, DOCX, ODT, RTF, TXT); папки обходятся рекурсивно
+    /// Файлы и папки с документами (PDF, DOCX, DOC, ODT, RTF, TXT); папки обходятся рекурсивно
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Каталог поискового индекса (создаётся, если его нет)

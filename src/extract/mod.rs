@@ -1,6 +1,7 @@
 //! Extraction: file bytes → `Document`. One module per format; nothing after this stage knows
 //! about formats. Every reader takes `Limits` and never panics on file data.
 
+pub mod doc;
 pub mod docx;
 mod layout;
 pub mod odt;
@@ -106,19 +107,10 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Documen
         Some(Format::Odt) => odt::read(bytes, &opts.limits)?,
         Some(Format::Rtf) => rtf::read(bytes, &opts.limits)?,
         Some(Format::Txt) => txt::read(bytes, &opts.limits)?,
-        Some(Format::Doc) if zipread::is_encrypted_ooxml(bytes) => {
-            return Err(Error::Encrypted(
-                "документ Office зашифрован паролем".into(),
-            ));
-        }
-        Some(Format::Doc) => {
-            return Err(Error::Unsupported(
-                "старый двоичный формат Word (.doc); сохраните документ как DOCX".into(),
-            ));
-        }
+        Some(Format::Doc) => doc::read(bytes, &opts.limits)?,
         None => {
             return Err(Error::Unsupported(format!(
-                "неизвестный тип файла «{}»; поддерживаются PDF, DOCX, ODT, RTF, TXT",
+                "неизвестный тип файла «{}»; поддерживаются PDF, DOCX, DOC, ODT, RTF, TXT",
                 Path::new(name)
                     .extension()
                     .map(|e| e.to_string_lossy().into_owned())

@@ -284,7 +284,7 @@ async function main() {
   const result = await fetchJson("/api/config");
   if (result.ok) config = result.body;
   document.getElementById("limits-hint").textContent =
-    "PDF, DOCX, ODT, RTF, TXT · до " + megabytes(config.max_request_bytes) + " · до " + config.max_files + " файлов за раз";
+    "PDF, DOCX, DOC, ODT, RTF, TXT · до " + megabytes(config.max_request_bytes) + " · до " + config.max_files + " файлов за раз";
   const onSearch = location.pathname === "/search";
   document.getElementById("view-search").hidden = !onSearch;
   document.getElementById("view-check").hidden = onSearch;
