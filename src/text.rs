@@ -1,10 +1,14 @@
 //! Text normalisation shared by all extractors: NFC, unified quotes/dashes/spaces, soft hyphens
-//! removed, words hyphenated across line breaks joined. Keeps «ё» (folding is the index's job).
+//! removed, words hyphenated across line breaks joined, look-alike letters inside Cyrillic words
+//! («ѐ» for «ё», Latin «o» in «мoниторинг») replaced by the Cyrillic ones. Keeps «ё» (folding is
+//! the index's job).
 
 use unicode_normalization::UnicodeNormalization;
 
 /// Normalise one paragraph of extracted text. Line breaks inside the paragraph become spaces
-/// unless they end a hyphenated word part («мони-\nторинг» → «мониторинг»).
+/// unless they end a hyphenated word part («мони-\nторинг» → «мониторинг»). Words that mix
+/// Cyrillic letters with Latin look-alikes (or with «ѐ», «ë», typed for «ё» by some fonts and
+/// converters) are spelt in Cyrillic, so rules and the index see one spelling.
 pub fn normalize(input: &str) -> String {
     if is_plain(input) {
         return input.to_string();
@@ -13,15 +17,45 @@ pub fn normalize(input: &str) -> String {
 }
 
 /// True when `normalize` would return `s` unchanged for a simple reason: only printable ASCII
-/// and basic Cyrillic (U+0400–U+047F, NFC as they stand), single spaces, none at the ends.
+/// and basic Cyrillic (U+0400–U+047F, NFC as they stand), single spaces, none at the ends, no
+/// look-alike to replace (a Latin letter touching a Cyrillic one, «Ѐ ѐ Ѝ ѝ»).
 /// Most paragraphs of a Russian document are like this, and a byte scan is all they need.
 fn is_plain(s: &str) -> bool {
+    let bytes = s.as_bytes();
     let mut prev_space = true;
-    for &b in s.as_bytes() {
+    // What the previous character was: a Latin letter, a Cyrillic letter, or anything else.
+    let mut prev_latin = false;
+    let mut prev_cyrillic = false;
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
             b' ' if prev_space => return false,
-            b' ' => prev_space = true,
-            0x21..=0x7E | 0xD0 | 0xD1 => prev_space = false,
+            b' ' => {
+                prev_space = true;
+                prev_latin = false;
+                prev_cyrillic = false;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                if prev_cyrillic {
+                    return false;
+                }
+                prev_space = false;
+                prev_latin = true;
+            }
+            0x21..=0x7E => {
+                prev_space = false;
+                prev_latin = false;
+                prev_cyrillic = false;
+            }
+            0xD0 | 0xD1 => {
+                // U+0400 Ѐ, U+040D Ѝ (D0 80, D0 8D) and U+0450 ѐ, U+045D ѝ (D1 90, D1 9D).
+                let next = bytes.get(i + 1).copied().unwrap_or(0);
+                if prev_latin || matches!((b, next), (0xD0, 0x80 | 0x8D) | (0xD1, 0x90 | 0x9D)) {
+                    return false;
+                }
+                prev_space = false;
+                prev_latin = false;
+                prev_cyrillic = true;
+            }
             // Continuation bytes of the two-byte Cyrillic letters accepted above.
             0x80..=0xBF => {}
             _ => return false,
@@ -67,7 +101,91 @@ fn normalize_slow(input: &str) -> String {
             _ => out.push(c),
         }
     }
-    collapse_spaces(&out)
+    respell_lookalikes(&collapse_spaces(&out))
+}
+
+/// The Cyrillic letter a look-alike stands for inside a Cyrillic word: Latin letters drawn the
+/// same (a, c, e, o, p, x, y, k; A, B, C, E, H, K, M, O, P, T, X, Y), «ë» and the
+/// grave-accented «ѐ ѝ» that some fonts and converters put for «ё» and «й».
+fn cyrillic_for(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        'k' => 'к',
+        'A' => 'А',
+        'B' => 'В',
+        'C' => 'С',
+        'E' => 'Е',
+        'H' => 'Н',
+        'K' => 'К',
+        'M' => 'М',
+        'O' => 'О',
+        'P' => 'Р',
+        'T' => 'Т',
+        'X' => 'Х',
+        'Y' => 'У',
+        'ë' | 'ѐ' => 'ё',
+        'Ë' | 'Ѐ' => 'Ё',
+        'ѝ' => 'й',
+        'Ѝ' => 'Й',
+        _ => return None,
+    })
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}') && c.is_alphabetic()
+}
+
+/// Respell words (maximal runs of letters) that hold at least one Cyrillic letter and whose
+/// every other letter is a look-alike. A word with a genuine Latin letter («Zoomконференция»)
+/// and an all-Latin word («PC», «Noël») stay as they are; «ѐ ѝ» are respelt anywhere, since
+/// Russian text never uses them.
+fn respell_lookalikes(s: &str) -> String {
+    let needs = s.chars().any(|c| matches!(c, 'ѐ' | 'Ѐ' | 'ѝ' | 'Ѝ'))
+        || s.chars().zip(s.chars().skip(1)).any(|(a, b)| {
+            (is_cyrillic(a) && cyrillic_for(b).is_some())
+                || (cyrillic_for(a).is_some() && is_cyrillic(b))
+        });
+    if !needs {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        // «ѐ ѝ» are Cyrillic and become «ё й» anyway, so they count.
+        let has_cyrillic = word.chars().any(is_cyrillic);
+        let foreign = word
+            .chars()
+            .any(|c| c.is_alphabetic() && !is_cyrillic(c) && cyrillic_for(c).is_none());
+        for c in word.chars() {
+            let grave = matches!(c, 'ѐ' | 'Ѐ' | 'ѝ' | 'Ѝ');
+            match cyrillic_for(c) {
+                Some(r) if grave || (has_cyrillic && !foreign) => out.push(r),
+                _ => out.push(c),
+            }
+        }
+        word.clear();
+    };
+    for c in s.chars() {
+        if c.is_alphabetic() || is_combining(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Combining marks stay inside their word (NFC leaves some, e.g. an accent over «о»).
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
 }
 
 /// True when `s` ends with a letter followed by '-' (a word split by line-break hyphenation).
@@ -126,7 +244,7 @@ fn collapse_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{collapse_whitespace, normalize, normalize_slow, similarity};
+    use super::{collapse_whitespace, cyrillic_for, normalize, normalize_slow, similarity};
 
     #[test]
     fn plain_text_fast_path_matches_the_full_normalisation() {
@@ -263,6 +381,62 @@ mod tests {
         let edited: String = edited.into_iter().collect();
         let s = similarity(&base, &edited);
         assert!(s > 0.98 && s < 1.0, "{s}");
+    }
+
+    #[test]
+    fn lookalikes_inside_cyrillic_words_are_respelt() {
+        assert_eq!(normalize("Учѐт и отчѐт"), "Учёт и отчёт");
+        assert_eq!(normalize("ЁЛКА и ЀЛКА"), "ЁЛКА и ЁЛКА");
+        assert_eq!(normalize("мoниторинг и aнализ"), "мониторинг и анализ");
+        assert_eq!(normalize("OBЗ, Цeль: пoвысить"), "ОВЗ, Цель: повысить");
+        assert_eq!(normalize("учёт: ещë раз"), "учёт: ещё раз");
+        assert_eq!(normalize("занятиѝ"), "занятий");
+        // Latin words, words with a genuine Latin letter and ё outside Russian words stay.
+        assert_eq!(normalize("PC и OK"), "PC и OK");
+        assert_eq!(normalize("Zoomконференция"), "Zoomконференция");
+        assert_eq!(
+            normalize("Noël, e-mail, Wi-Fi-зона"),
+            "Noël, e-mail, Wi-Fi-зона"
+        );
+        assert_eq!(normalize("3D-принтер, 10a"), "3D-принтер, 10a");
+    }
+
+    /// Property: respelling never changes the length in chars, leaves no look-alike next to a
+    /// Cyrillic letter in a word without foreign letters, is idempotent, and agrees with the
+    /// fast path.
+    #[test]
+    fn lookalike_respelling_properties() {
+        let alphabet = [
+            'а', 'о', 'ё', 'ѐ', 'ѝ', 'м', 'Ж', 'a', 'o', 'e', 'ë', 'C', 'z', 'Q', ' ', '-', '1',
+            '\n', '.',
+        ];
+        let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+        for _ in 0..3000 {
+            let s = rng.text(&alphabet, 40);
+            let once = normalize(&s);
+            assert_eq!(normalize(&once), once, "{s:?}");
+            assert_eq!(normalize(&once), normalize_slow(&once), "{once:?}");
+            assert!(!once.contains(['ѐ', 'ѝ']), "{s:?} → {once:?}");
+            for word in once.split(|c: char| !c.is_alphabetic()) {
+                let cyr = word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+                let foreign = word
+                    .chars()
+                    .any(|c| !('\u{0400}'..='\u{04FF}').contains(&c) && cyrillic_for(c).is_none());
+                if cyr && !foreign {
+                    assert!(
+                        word.chars().all(|c| cyrillic_for(c).is_none()),
+                        "{s:?} → {once:?}: «{word}»"
+                    );
+                }
+            }
+            // Respelling maps one char to one char: hyphenation and spaces aside, nothing moves.
+            let plain: String = s
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '\n' | '-'))
+                .collect();
+            let plain_out: String = once.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+            assert_eq!(plain.chars().count(), plain_out.chars().count(), "{s:?}");
+        }
     }
 
     #[test]

@@ -85,7 +85,7 @@ fn inconsistent_labels_are_rejected_with_the_reason() {
     let labels = dir.path().join("labels.json");
     std::fs::write(
         &labels,
-        r#"{"documents":[{"file":"a.txt","doc_type":"other","risk_factors":[],
+        r#"{"documents":[{"file":"a.txt","doc_type":"development_programme","risk_factors":[],
             "elements":{"goal":true,"measures":true,"indicators":true,"monitoring":true,"analysis":true},
             "cycle_complete":false,"evidence":{"goal":"x","measures":"x","indicators":"x","monitoring":"x","analysis":"x"}}]}"#,
     )
@@ -101,6 +101,29 @@ fn inconsistent_labels_are_rejected_with_the_reason() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("разметка некорректна") && err.contains("a.txt: cycle_complete"),
+        "{err}"
+    );
+
+    // An `other` document may state all five elements, but its cycle is never complete.
+    std::fs::write(
+        &labels,
+        std::fs::read_to_string(&labels)
+            .unwrap()
+            .replace("development_programme", "other")
+            .replace("\"cycle_complete\":false", "\"cycle_complete\":true"),
+    )
+    .unwrap();
+    let out = shnor()
+        .args(["eval", "--labels"])
+        .arg(&labels)
+        .arg("--docs")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a.txt: cycle_complete = true у документа other"),
         "{err}"
     );
 

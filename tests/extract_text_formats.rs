@@ -339,3 +339,110 @@ fn txt_one_paragraph_per_line_is_not_reflowed() {
     let doc = extract("lines.txt", lines.join("\n").as_bytes());
     assert_eq!(doc.blocks.len(), lines.len());
 }
+
+/// Rows of a table block as cell texts.
+fn table_rows(b: &Block) -> Vec<Vec<String>> {
+    match b {
+        Block::Table(t) => t
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text()).collect())
+            .collect(),
+        other => panic!("not a table: {other:?}"),
+    }
+}
+
+#[test]
+fn txt_box_drawing_table_becomes_a_table() {
+    // A legal-information-system export: prose, a drawn table in IBM866 (DOS), prose.
+    let text = "План мероприятий\r\n\r\nНиже приведён перечень мероприятий программы на 2025 год.\r\n\r\n\
+┌───┬────────────────────┬──────────┬────────────┐\r\n\
+│ № │   Мероприятие      │  Срок    │Ответствен- │\r\n\
+│п/п│                    │          │ный         │\r\n\
+├───┼────────────────────┼──────────┼────────────┤\r\n\
+│1. │Входная диагностика │сентябрь  │заместитель │\r\n\
+│   │обучающихся         │2025      │директора   │\r\n\
+├───┼────────────────────┼──────────┼────────────┤\r\n\
+│2. │Ежемесячный монито- │ежемесячно│руководители│\r\n\
+│   │ринг успеваемости   │          │ШМО         │\r\n\
+└───┴────────────────────┴──────────┴────────────┘\r\n\r\n\
+Контроль исполнения плана возлагается на директора.\r\n";
+    let doc = extract("plan.txt", &encode(encoding_rs::IBM866, text));
+    let tables: Vec<&Block> = doc
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Table(_)))
+        .collect();
+    assert_eq!(tables.len(), 1, "{:?}", texts(&doc.blocks));
+    assert_eq!(
+        table_rows(tables[0]),
+        vec![
+            vec!["№ п/п", "Мероприятие", "Срок", "Ответственный"],
+            vec![
+                "1.",
+                "Входная диагностика обучающихся",
+                "сентябрь 2025",
+                "заместитель директора"
+            ],
+            vec![
+                "2.",
+                "Ежемесячный мониторинг успеваемости",
+                "ежемесячно",
+                "руководители ШМО"
+            ],
+        ]
+    );
+    let t = texts(&doc.blocks);
+    assert_eq!(t.first().map(String::as_str), Some("План мероприятий"));
+    assert_eq!(
+        t.last().map(String::as_str),
+        Some("Контроль исполнения плана возлагается на директора.")
+    );
+    // Nothing of the drawing is left in the text.
+    assert!(!doc.text().contains('│') && !doc.text().contains('─'));
+}
+
+#[test]
+fn docx_paragraphs_of_a_box_drawing_table_become_a_table() {
+    let lines = [
+        "┌──┬───────────────┬────────┐",
+        "│№ │Показатель     │Целевое │",
+        "│  │               │значение│",
+        "├──┼───────────────┼────────┤",
+        "│1 │Доля обучающих-│не менее│",
+        "│  │ся с отметками │45 %    │",
+        "│  │«4» и «5»      │        │",
+        "└──┴───────────────┴────────┘",
+    ];
+    let mut body = common::p("Целевые показатели программы");
+    for l in lines {
+        body.push_str(&common::p(l));
+    }
+    let doc = extract("t.docx", &common::docx(&body, &[], None));
+    assert_eq!(doc.blocks.len(), 2, "{:?}", texts(&doc.blocks));
+    assert_eq!(
+        table_rows(&doc.blocks[1]),
+        vec![
+            vec!["№", "Показатель", "Целевое значение"],
+            vec![
+                "1",
+                "Доля обучающихся с отметками «4» и «5»",
+                "не менее 45 %"
+            ],
+        ]
+    );
+    let Block::Table(t) = &doc.blocks[1] else {
+        unreachable!()
+    };
+    assert!(t.rows[0].header);
+}
+
+#[test]
+fn upper_case_windows_1251_text_is_not_read_as_box_drawing() {
+    // windows-1251 capitals are IBM866 box-drawing characters; a text of capital lines must
+    // still decode as windows-1251.
+    let text = "ПРОГРАММА РАЗВИТИЯ\r\nЦЕЛЬ ПРОГРАММЫ\r\nШКОЛА\r\nЗАДАЧИ И МЕРОПРИЯТИЯ\r\nМониторинг проводится ежеквартально.\r\n";
+    let doc = extract("caps.txt", &encode(encoding_rs::WINDOWS_1251, text));
+    assert_eq!(doc.metadata.encoding.as_deref(), Some("windows-1251"));
+    assert!(doc.blocks.iter().all(|b| !matches!(b, Block::Table(_))));
+}

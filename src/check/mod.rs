@@ -135,25 +135,44 @@ fn not_a_programme(element: Element) -> ElementVerdict {
     }
 }
 
-/// Document-level verdict of a medium-term programme: present only when present in every
-/// risk section; otherwise the first section that lacks it explains why.
+/// Document-level verdict of a medium-term programme: the union of its risk sections (DESIGN.md)
+/// — present when some section has the element, citing those sections; otherwise the first
+/// section's verdict explains why. Whether the cycle is complete is decided by the sections.
 fn combine_sections(element: Element, sections: &[SectionReport]) -> ElementVerdict {
     let of = |s: &SectionReport| s.elements.iter().find(|v| v.element == element).cloned();
-    if let Some((s, v)) = sections
+    let verdicts: Vec<(&SectionReport, ElementVerdict)> = sections
         .iter()
         .filter_map(|s| of(s).map(|v| (s, v)))
-        .find(|(_, v)| !v.presence.is_present())
-    {
-        let mut v = v;
-        v.recommendation = v
-            .recommendation
-            .map(|r| format!("Раздел «{}»: {r}", s.title));
-        return v;
+        .collect();
+    let present: Vec<&ElementVerdict> = verdicts
+        .iter()
+        .map(|(_, v)| v)
+        .filter(|v| v.presence.is_present())
+        .collect();
+    if present.is_empty() {
+        // A weak section explains more than an absent one.
+        let explaining = verdicts
+            .iter()
+            .find(|(_, v)| v.presence == Presence::Weak)
+            .or_else(|| verdicts.first());
+        if let Some((s, v)) = explaining {
+            let mut v = v.clone();
+            v.recommendation = v
+                .recommendation
+                .map(|r| format!("Раздел «{}»: {r}", s.title));
+            return v;
+        }
+        return ElementVerdict {
+            element,
+            presence: Presence::Absent,
+            confidence: 0.5,
+            evidence: Vec::new(),
+            recommendation: None,
+        };
     }
-    let verdicts: Vec<ElementVerdict> = sections.iter().filter_map(of).collect();
-    let confidence = verdicts.iter().map(|v| v.confidence).fold(1.0f32, f32::min);
+    let confidence = present.iter().map(|v| v.confidence).fold(1.0f32, f32::min);
     let mut evidence: Vec<Evidence> = Vec::new();
-    for v in &verdicts {
+    for v in &present {
         if let Some(e) = v.evidence.first() {
             if !evidence
                 .iter()

@@ -63,9 +63,11 @@ impl Labels {
     }
 
     /// Internal consistency problems (files are not opened): missing element keys,
-    /// `cycle_complete` not matching the elements, sections on a document that is not a
-    /// medium-term programme, section risk factors not among the document's, duplicates,
-    /// evidence for absent elements or missing for present ones. Messages are in Russian.
+    /// `cycle_complete` not matching the elements (for a medium-term programme with sections:
+    /// not matching its sections, and elements contradicting them — the design takes their
+    /// union; for an `other` document: ever true), sections on a document that is not a medium-term programme, section risk
+    /// factors not among the document's, duplicates, evidence for absent elements or missing for
+    /// present ones. Messages are in Russian.
     pub fn validate(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let mut seen = BTreeSet::new();
@@ -74,7 +76,17 @@ impl Labels {
             if !seen.insert(f.as_str()) {
                 problems.push(format!("{f}: документ размечен дважды"));
             }
-            problems.extend(check_elements(f, "", &d.elements, d.cycle_complete));
+            problems.extend(missing_keys(f, "", &d.elements));
+            if d.doc_type == DocType::Other {
+                // Not a programme: whatever it states, its cycle is never complete.
+                if d.cycle_complete {
+                    problems.push(format!(
+                        "{f}: cycle_complete = true у документа other (не программа: цикл не бывает полным)"
+                    ));
+                }
+            } else if d.sections.is_empty() {
+                problems.extend(check_elements(f, "", &d.elements, d.cycle_complete));
+            }
             if !d.sections.is_empty() && d.doc_type != DocType::MediumTermProgramme {
                 problems.push(format!(
                     "{f}: разделы (sections) допустимы только для medium_term_programme"
@@ -83,6 +95,7 @@ impl Labels {
             let mut section_risks = BTreeSet::new();
             for s in &d.sections {
                 let ctx = format!(" (раздел «{}»)", s.title);
+                problems.extend(missing_keys(f, &ctx, &s.elements));
                 problems.extend(check_elements(f, &ctx, &s.elements, s.cycle_complete));
                 if !d.risk_factors.contains(&s.risk_factor) {
                     problems.push(format!(
@@ -98,11 +111,31 @@ impl Labels {
                 }
             }
             if !d.sections.is_empty() {
+                // Only the sections decide the cycle; the document's elements are their union.
                 let all_sections = d.sections.iter().all(|s| s.cycle_complete);
                 if all_sections != d.cycle_complete {
                     problems.push(format!(
                         "{f}: cycle_complete документа не совпадает с разделами (полный цикл только когда он полный во всех разделах)"
                     ));
+                }
+                // DESIGN.md: the document's elements are the union of the sections'. Older sets
+                // took the intersection; both are consistent, a contradiction of both is not.
+                for e in Element::ALL {
+                    let has = |s: &LabelledSection| s.elements.get(&e).copied().unwrap_or(false);
+                    let union = d.sections.iter().any(has);
+                    let intersection = d.sections.iter().all(has);
+                    if !d.elements.contains_key(&e) {
+                        continue;
+                    }
+                    if d.expects(e) && !union {
+                        problems.push(format!(
+                            "{f}: элемент {e} отмечен в документе, но нет ни в одном разделе (элементы документа — объединение разделов)"
+                        ));
+                    } else if !d.expects(e) && intersection {
+                        problems.push(format!(
+                            "{f}: элемент {e} не отмечен в документе, но есть во всех разделах"
+                        ));
+                    }
                 }
             }
             for e in Element::ALL {
@@ -112,8 +145,8 @@ impl Labels {
                     (false, Some(_)) => {
                         problems.push(format!("{f}: цитата для отсутствующего элемента {e}"))
                     }
-                    (_, Some(q)) if q.contains('\n') => {
-                        problems.push(format!("{f}: цитата для {e} занимает несколько абзацев"))
+                    (_, Some(q)) if q.trim().is_empty() => {
+                        problems.push(format!("{f}: пустая цитата для элемента {e}"))
                     }
                     _ => {}
                 }
@@ -123,31 +156,35 @@ impl Labels {
     }
 }
 
+fn missing_keys(file: &str, ctx: &str, elements: &BTreeMap<Element, bool>) -> Vec<String> {
+    Element::ALL
+        .iter()
+        .filter(|e| !elements.contains_key(e))
+        .map(|e| format!("{file}{ctx}: нет отметки для элемента {e}"))
+        .collect()
+}
+
+/// `cycle_complete` must say whether all five elements are present.
 pub(super) fn check_elements(
     file: &str,
     ctx: &str,
     elements: &BTreeMap<Element, bool>,
     cycle_complete: bool,
 ) -> Vec<String> {
-    let mut problems = Vec::new();
-    for e in Element::ALL {
-        if !elements.contains_key(&e) {
-            problems.push(format!("{file}{ctx}: нет отметки для элемента {e}"));
-        }
-    }
     let all = Element::ALL
         .iter()
         .all(|e| elements.get(e).copied().unwrap_or(false));
     if all != cycle_complete {
-        problems.push(format!(
+        vec![format!(
             "{file}{ctx}: cycle_complete = {cycle_complete}, но элементы говорят {all}"
-        ));
+        )]
+    } else {
+        Vec::new()
     }
-    problems
 }
 
 /// Every leaf text of a document (headings, paragraphs, list items, paragraphs inside table
-/// cells, notes), one string per paragraph: an evidence quote must lie inside one of them.
+/// cells, notes), one string per paragraph, in reading order.
 pub fn paragraph_texts(doc: &Document) -> Vec<String> {
     fn walk(blocks: &[Block], out: &mut Vec<String>) {
         for b in blocks {
@@ -170,7 +207,18 @@ pub fn paragraph_texts(doc: &Document) -> Vec<String> {
     out
 }
 
-/// True when `quote` lies inside one paragraph of `paragraphs`.
+/// True when `quote` is in the text of `paragraphs` as a reader sees it: every run of
+/// whitespace, paragraph and line breaks included, read as one space, so a quote may cross a
+/// line of a PDF or the break between two paragraphs.
 pub fn quote_in(paragraphs: &[String], quote: &str) -> bool {
-    paragraphs.iter().any(|p| p.contains(quote))
+    let quote = collapse(quote);
+    if quote.is_empty() {
+        return false;
+    }
+    let text = collapse(&paragraphs.join(" "));
+    text.contains(&quote)
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

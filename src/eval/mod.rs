@@ -444,8 +444,93 @@ mod tests {
         assert!(has("e: нет отметки для элемента analysis"));
     }
 
+    /// Valid label shapes the design allows: a medium-term programme with all five elements
+    /// (the union of its sections) and an incomplete section; an `other` document with all
+    /// five elements and, by definition, no complete cycle.
     #[test]
-    fn quotes_must_lie_inside_one_paragraph_or_cell() {
+    fn validate_accepts_union_of_sections_and_incomplete_other() {
+        let quotes = |d: &mut LabelledDoc| {
+            for e in Element::ALL {
+                let q = d.expects(e).then(|| format!("цитата {e}"));
+                d.evidence.insert(e, q);
+            }
+        };
+        let section = |risk, e: [bool; 5]| LabelledSection {
+            title: format!("раздел {risk}"),
+            risk_factor: risk,
+            elements: els(e),
+            cycle_complete: e.iter().all(|x| *x),
+        };
+        let mut midterm = label(
+            "m",
+            MediumTermProgramme,
+            [true; 5],
+            &[LowMotivation, LowWellbeing],
+        );
+        midterm.cycle_complete = false;
+        midterm.sections = vec![
+            section(LowMotivation, [true; 5]),
+            section(LowWellbeing, [true, true, true, false, true]),
+        ];
+        quotes(&mut midterm);
+        let mut municipal = label("o", Other, [true; 5], &[]);
+        municipal.cycle_complete = false;
+        quotes(&mut municipal);
+        let ok = Labels {
+            documents: vec![midterm.clone(), municipal.clone()],
+        }
+        .validate();
+        assert!(ok.is_empty(), "{ok:?}");
+
+        // The older convention (intersection: monitoring absent because one section lacks it)
+        // is still consistent.
+        let mut intersection = midterm.clone();
+        intersection.file = "m1".into();
+        intersection.elements.insert(Element::Monitoring, false);
+        intersection.evidence.insert(Element::Monitoring, None);
+        let ok = Labels {
+            documents: vec![intersection],
+        }
+        .validate();
+        assert!(ok.is_empty(), "{ok:?}");
+
+        // Contradicting both (goal absent although every section has it); the cycle follows
+        // the sections.
+        let mut not_union = midterm.clone();
+        not_union.file = "m2".into();
+        not_union.elements.insert(Element::Goal, false);
+        not_union.evidence.insert(Element::Goal, None);
+        let mut complete_midterm = midterm.clone();
+        complete_midterm.file = "m3".into();
+        complete_midterm.cycle_complete = true;
+        let mut missing_in_all = midterm;
+        missing_in_all.file = "m4".into();
+        for s in &mut missing_in_all.sections {
+            s.elements.insert(Element::Analysis, false);
+            s.cycle_complete = false;
+        }
+        // An `other` document never has a complete cycle.
+        let mut complete_other = municipal;
+        complete_other.file = "o2".into();
+        complete_other.cycle_complete = true;
+        let problems = Labels {
+            documents: vec![not_union, complete_midterm, missing_in_all, complete_other],
+        }
+        .validate();
+        let has = |s: &str| problems.iter().any(|p| p.contains(s));
+        assert!(
+            has("m2: элемент goal не отмечен в документе, но есть во всех разделах"),
+            "{problems:?}"
+        );
+        assert!(has("m3: cycle_complete документа не совпадает с разделами"));
+        assert!(has(
+            "m4: элемент analysis отмечен в документе, но нет ни в одном разделе"
+        ));
+        assert!(has("o2: cycle_complete = true у документа other"));
+    }
+
+    #[test]
+    fn quotes_match_after_collapsing_whitespace() {
         use crate::model::{Cell, Metadata, Row, Table};
         let para = |t: &str| Block::Paragraph {
             text: t.into(),
@@ -479,9 +564,14 @@ mod tests {
         assert!(quote_in(&p, "снизить долю"));
         assert!(quote_in(&p, "Мониторинг ежемесячно"));
         assert!(quote_in(&p, "о срезах"));
-        // Across two paragraphs of one cell, or across blocks: not a valid quote.
-        assert!(!quote_in(&p, "ежемесячно анализ"));
-        assert!(!quote_in(&p, "неуспевающих Мониторинг"));
+        // A quote may cross a paragraph or line break, as a reader reads it.
+        assert!(quote_in(&p, "ежемесячно анализ"));
+        assert!(quote_in(&p, "ежемесячно\nанализ  в мае"));
+        assert!(quote_in(&p, "неуспевающих Мониторинг"));
+        // But it must be there: no words skipped, no empty quote.
+        assert!(!quote_in(&p, "Мониторинг анализ"));
+        assert!(!quote_in(&p, "неуспевающихМониторинг"));
+        assert!(!quote_in(&p, " \n "));
     }
 
     #[test]

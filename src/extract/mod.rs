@@ -2,6 +2,7 @@
 //! about formats. Every reader takes `Limits` and never panics on file data.
 
 pub mod doc;
+mod boxdraw;
 pub mod docx;
 mod layout;
 pub mod odt;
@@ -120,6 +121,8 @@ pub fn extract_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Documen
     };
     doc.source = name.to_string();
     doc.hash = blake3::hash(bytes).to_hex().to_string();
+    // Tables drawn with box-drawing characters arrive as one paragraph per line.
+    doc.blocks = boxdraw::tables(std::mem::take(&mut doc.blocks));
     doc.renumber();
     Ok(doc)
 }

@@ -109,22 +109,29 @@ fn non_ascii_letter_share(text: &str) -> f64 {
 }
 
 /// Among non-ASCII characters: Cyrillic letters count, minus capitals inside a lower-case
-/// word (the usual symptom of a wrong Cyrillic code page).
+/// word (the usual symptom of a wrong Cyrillic code page). Box-drawing characters count too on
+/// lines that are lines of a drawn table (DOS exports draw tables with them; IBM866 has them,
+/// windows-1251 reads them as letters).
 fn cyrillic_score(text: &str) -> f64 {
     let (mut non_ascii, mut good) = (0usize, 0isize);
-    let mut prev_lower = false;
-    for c in text.chars() {
-        if !c.is_ascii() {
-            non_ascii += 1;
-            if ('\u{0400}'..='\u{04FF}').contains(&c) {
-                good += if c.is_uppercase() && prev_lower {
-                    -1
-                } else {
-                    1
-                };
+    for line in text.lines() {
+        let table_line = super::boxdraw::is_table_line(line);
+        let mut prev_lower = false;
+        for c in line.chars() {
+            if !c.is_ascii() {
+                non_ascii += 1;
+                if ('\u{2500}'..='\u{257F}').contains(&c) {
+                    good += isize::from(table_line);
+                } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
+                    good += if c.is_uppercase() && prev_lower {
+                        -1
+                    } else {
+                        1
+                    };
+                }
             }
+            prev_lower = c.is_lowercase();
         }
-        prev_lower = c.is_lowercase();
     }
     if non_ascii == 0 {
         0.0
@@ -225,6 +232,12 @@ fn split_blocks(text: &str) -> Vec<Block> {
                 if !cur.is_empty() {
                     groups.push(std::mem::take(&mut cur));
                 }
+            } else if super::boxdraw::is_table_line(l) {
+                // A line of a drawn table is a block of its own (`boxdraw` makes the table).
+                if !cur.is_empty() {
+                    groups.push(std::mem::take(&mut cur));
+                }
+                groups.push(vec![l]);
             } else if is_list_line(l) && !cur.is_empty() {
                 // A list item starts a new block even without a blank line before it.
                 groups.push(std::mem::take(&mut cur));
@@ -259,8 +272,10 @@ fn split_blocks(text: &str) -> Vec<Block> {
 /// end close to one common width of 40–100 characters. Text with one paragraph per line has
 /// lengths all over the place and gives `None`.
 fn hard_wrap_width(lines: &[&str]) -> Option<usize> {
+    // Lines of a drawn table all have the table's width; they say nothing about wrapping.
     let mut lens: Vec<usize> = lines
         .iter()
+        .filter(|l| !super::boxdraw::is_table_line(l))
         .map(|l| l.trim_end().chars().count())
         .filter(|n| *n > 0)
         .collect();
@@ -294,6 +309,13 @@ fn reflow<'a>(lines: &[&'a str], width: usize) -> Vec<Vec<&'a str>> {
             if !cur.is_empty() {
                 groups.push(std::mem::take(&mut cur));
             }
+            continue;
+        }
+        if super::boxdraw::is_table_line(l) {
+            if !cur.is_empty() {
+                groups.push(std::mem::take(&mut cur));
+            }
+            groups.push(vec![l]);
             continue;
         }
         let starts_block = is_list_line(l)

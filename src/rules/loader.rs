@@ -213,7 +213,26 @@ struct RawStructure {
     risk_relative: Spanned<f32>,
     doc_type: Vec<RawDocType>,
     generic_programme: Vec<S>,
+    #[serde(default)]
+    thematic_title: Vec<S>,
+    #[serde(default)]
+    thematic_unless: Vec<S>,
+    #[serde(default)]
+    non_programme: Vec<RawNonProgramme>,
     columns: RawColumns,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNonProgramme {
+    kind: S,
+    label: S,
+    #[serde(default)]
+    units: Vec<S>,
+    #[serde(default)]
+    within: Option<Spanned<i64>>,
+    #[serde(default)]
+    min_count: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -748,8 +767,43 @@ fn load_structure(text: &str, issues: &mut Vec<RuleIssue>) -> Option<StructureRu
         };
         let generic_programme =
             cx.patterns(&raw.generic_programme, Some("generic_programme"), None);
+        let thematic_title = cx.patterns(&raw.thematic_title, Some("thematic_title"), None);
+        let thematic_unless = cx.patterns(&raw.thematic_unless, None, None);
+        let mut non_programme = Vec::new();
+        for np in &raw.non_programme {
+            let count = |v: &Option<Spanned<i64>>, name: &str, cx: &mut Ctx| match v {
+                Some(v) if *v.get_ref() < 1 => {
+                    cx.issue(Some(v.span()), format!("{name} должен быть не меньше 1"));
+                    None
+                }
+                Some(v) => Some(*v.get_ref() as usize),
+                None => None,
+            };
+            let within = count(&np.within, "within", &mut cx);
+            let min_count = count(&np.min_count, "min_count", &mut cx).unwrap_or(1);
+            if np.units.is_empty() {
+                cx.issue(
+                    Some(np.kind.span()),
+                    format!(
+                        "non_programme «{}»: нет ни одного шаблона units",
+                        np.kind.get_ref()
+                    ),
+                );
+            }
+            let units = cx.patterns(&np.units, None, Some(np.kind.span()));
+            non_programme.push(NonProgrammeCue {
+                kind: np.kind.get_ref().clone(),
+                label: np.label.get_ref().clone(),
+                units,
+                within,
+                min_count,
+            });
+        }
         structure = Some(StructureRules {
             generic_programme,
+            thematic_title,
+            thematic_unless,
+            non_programme,
             title_blocks: tb.clamp(1, 1000) as usize,
             stamp_patterns,
             doc_types,

@@ -145,6 +145,19 @@ pub struct DocTypeCue {
     pub patterns: Vec<Regex>,
 }
 
+/// A sign of a non-programme: `min_count` units (among the first `within`, or anywhere)
+/// match `units`.
+#[derive(Debug, Clone)]
+pub struct NonProgrammeCue {
+    /// Stable id: `order`, `regulation`, `letter`, `report`, `presentation`, `municipal`…
+    pub kind: String,
+    /// Russian name of the kind for the report («приказ или постановление»).
+    pub label: String,
+    pub units: Patterns,
+    pub within: Option<usize>,
+    pub min_count: usize,
+}
+
 /// Column cues of roadmap-like tables.
 #[derive(Debug, Clone)]
 pub struct ColumnCues {
@@ -165,6 +178,14 @@ pub struct StructureRules {
     pub doc_types: Vec<DocTypeCue>,
     /// A title naming a programme without its kind.
     pub generic_programme: Patterns,
+    /// Title forms typed by their subject («Программа работы с…», «План мероприятий по…»,
+    /// «Комплекс мер по…»): one risk factor named in the title makes an anti-risk programme.
+    pub thematic_title: Patterns,
+    /// Titles of those forms that keep their own kind («План мероприятий („дорожная карта“)»).
+    pub thematic_unless: Patterns,
+    /// Signs of a document that is not one school's programme; any one that holds wins over
+    /// the title cues and the element words.
+    pub non_programme: Vec<NonProgrammeCue>,
     /// Share of text in roadmap tables that makes an uncued document a roadmap.
     pub roadmap_share: f32,
     pub risk_heading_weight: f32,
@@ -229,6 +250,14 @@ impl Rules {
             "structure.toml: risk_named_patterns".into(),
             &s.risk_named_patterns,
         ));
+        out.push(("structure.toml: thematic_title".into(), &s.thematic_title));
+        out.push(("structure.toml: thematic_unless".into(), &s.thematic_unless));
+        for np in &s.non_programme {
+            out.push((
+                format!("structure.toml: non_programme {}", np.kind),
+                &np.units,
+            ));
+        }
         out
     }
 

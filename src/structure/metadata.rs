@@ -8,19 +8,28 @@ use super::*;
 use crate::model::{DocType, Document};
 use crate::rules::{Rules, fold};
 
+fn title_year_end_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    // «… на 2025–2026 г.г.», «… 2024 г.», «… гг.», «… годы.», «… учебный год.»
+    R.get_or_init(|| re(r"(\bг\.\s?г|\bгг|\bг|\bгод\w*|\bуч)\.$"))
+}
+
 pub(super) fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &Rules) {
     let sr = &rules.structure;
     for (i, u) in st.units.iter().enumerate().take(sr.title_blocks) {
-        if u.text.chars().count() > 400 {
+        // A kind is looked for in the subtitle of a title without one, not in later chapters
+        // («План мероприятий» of a «Программа работы с родителями»).
+        if st.generic_programme && st.title_unit.is_some_and(|t| i > t + 2) {
+            break;
+        }
+        if u.text.chars().count() > 400 || u.kind == UnitKind::ListItem {
             continue;
         }
         if sr.stamp_patterns.is_match(&u.folded) {
             continue;
         }
         // Titles do not end with a full stop; running sentences of letters and reports do.
-        let year_end = [" г.", "гг.", "год.", "годы.", "годов."]
-            .iter()
-            .any(|e| u.text.ends_with(e));
+        let year_end = title_year_end_re().is_match(&u.folded);
         if u.kind != UnitKind::Heading && u.text.ends_with('.') && !year_end {
             continue;
         }
@@ -28,9 +37,12 @@ pub(super) fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &
         let joined = fold(&title_text(&st.units, i));
         // The cue that starts earliest in the line names the document («Дорожная карта
         // реализации антирисковой программы» is a roadmap); ties go to the earlier-listed type.
+        // After a programme title without its kind, a later `other` cue is a chapter heading
+        // («Пояснительная записка»), not the document's kind.
         if let Some(cue) = sr
             .doc_types
             .iter()
+            .filter(|c| !(st.generic_programme && c.doc_type == DocType::Other))
             .filter_map(|c| {
                 c.patterns
                     .iter()
@@ -45,6 +57,9 @@ pub(super) fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &
             st.title_unit = Some(i);
             st.title = Some(title_text(&st.units, i));
             st.generic_programme = false;
+            if cue.doc_type == DocType::Roadmap {
+                st.doc_type = thematic_type(&joined, rules).unwrap_or(DocType::Roadmap);
+            }
             break;
         }
         // «Программа „Успешный ученик“» names no kind: remember it, keep looking, and decide
@@ -54,6 +69,15 @@ pub(super) fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &
             st.title_unit = Some(i);
             st.title = Some(title_text(&st.units, i));
             st.generic_programme = true;
+        }
+    }
+    // A title typed by its subject: «Программа работы с родителями», «Комплекс мер по
+    // улучшению материально-технической базы» work on the one risk factor they name.
+    if st.generic_programme {
+        let title = st.title.as_deref().map(fold).unwrap_or_default();
+        if let Some(t) = thematic_type(&title, rules) {
+            st.doc_type = t;
+            st.generic_programme = false;
         }
     }
     if st.title_unit.is_none() {
@@ -74,6 +98,39 @@ pub(super) fn detect_title_and_type(st: &mut Structure, doc: &Document, rules: &
             .filter(|t| !t.trim().is_empty())
             .or_else(|| st.headings.first().map(|h| title_text(&st.units, h.unit)));
     }
+}
+
+/// The type of a title whose form is typed by its subject (`thematic_title`, not
+/// `thematic_unless`): an anti-risk programme when the title names exactly one risk factor.
+fn thematic_type(folded_title: &str, rules: &Rules) -> Option<DocType> {
+    let sr = &rules.structure;
+    if !sr.thematic_title.is_match(folded_title) || sr.thematic_unless.is_match(folded_title) {
+        return None;
+    }
+    super::sections::heading_risk(folded_title, rules).map(|_| DocType::AntiriskProgramme)
+}
+
+/// The first non-programme sign that holds (`structure.toml` `[[non_programme]]`): enough
+/// units among the first `within` (approval stamps not counted) match its patterns.
+pub(super) fn find_not_programme(st: &Structure, rules: &Rules) -> Option<NotProgramme> {
+    let sr = &rules.structure;
+    sr.non_programme.iter().find_map(|cue| {
+        let limit = cue.within.unwrap_or(usize::MAX);
+        let mut hits = st
+            .units
+            .iter()
+            .enumerate()
+            .take(limit)
+            .filter(|(_, u)| !sr.stamp_patterns.is_match(&u.folded))
+            .filter(|(_, u)| cue.units.is_match(&u.folded))
+            .map(|(i, _)| i);
+        let first = hits.next()?;
+        (1 + hits.count() >= cue.min_count).then(|| NotProgramme {
+            kind: cue.kind.clone(),
+            label: cue.label.clone(),
+            unit: first,
+        })
+    })
 }
 
 /// The title unit's text, joined with the next short line when the title is split across lines

@@ -129,6 +129,19 @@ pub struct Structure {
     pub roadmap_rows: Vec<RoadmapRow>,
     /// The title says «Программа» without its kind; the kind follows from the risk factors.
     pub generic_programme: bool,
+    /// Why the document is not one school's programme, when a non-programme sign held.
+    pub not_programme: Option<NotProgramme>,
+}
+
+/// A sign that the document is not a programme (`structure.toml` `[[non_programme]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotProgramme {
+    /// The cue's stable kind: `order`, `regulation`, `letter`, `presentation`, `municipal`…
+    pub kind: String,
+    /// Russian name of the kind.
+    pub label: String,
+    /// The first unit that showed it.
+    pub unit: usize,
 }
 
 impl Structure {
@@ -291,15 +304,26 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         sections: Vec::new(),
         roadmap_rows,
         generic_programme: false,
+        not_programme: None,
     };
     detect_title_and_type(&mut st, doc, rules);
+    // Signs of a non-programme win over the title and over any element words.
+    st.not_programme = find_not_programme(&st, rules);
+    if st.not_programme.is_some() {
+        st.doc_type = DocType::Other;
+        st.generic_programme = false;
+    }
     st.school = find_school(&st);
     st.region = find_region(&st);
     let (yf, yt) = find_years(&st, rules);
     st.year_from = yf;
     st.year_to = yt;
     st.sections = find_sections(&st, rules);
-    if st.doc_type == DocType::Other && st.title_unit.is_none() && st.sections.len() >= 2 {
+    if st.doc_type == DocType::Other
+        && st.title_unit.is_none()
+        && st.not_programme.is_none()
+        && st.sections.len() >= 2
+    {
         st.doc_type = DocType::MediumTermProgramme;
     }
     if st.doc_type != DocType::MediumTermProgramme {
