@@ -2,7 +2,8 @@
 //! headings, then the JSON report. `.md` files are read with the test Markdown reader, anything
 //! else through the extractors.
 //!
-//! `cargo run --example explain -- FILE`
+//! `cargo run --example explain -- FILE [RULES_DIR]` (rules from a folder instead of the built-in
+//! ones, to try an edit of `rules/*.toml` without rebuilding)
 
 use std::path::Path;
 
@@ -19,7 +20,10 @@ fn main() -> anyhow::Result<()> {
         shnor::extract::extract_file(Path::new(&path), &shnor::extract::Options::default())
             .map_err(|e| anyhow::anyhow!(e.message_ru()))?
     };
-    let rules = Rules::builtin();
+    let rules = match std::env::args().nth(2) {
+        Some(dir) => Rules::load(Path::new(&dir)).map_err(|e| anyhow::anyhow!(e.message_ru()))?,
+        None => Rules::builtin(),
+    };
     let st = shnor::structure::analyze(&doc, &rules);
     for (i, u) in st.units.iter().enumerate() {
         let head = st.headings.iter().find(|h| h.unit == i);

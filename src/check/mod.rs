@@ -26,6 +26,9 @@ const MAX_QUOTE_CHARS: usize = 300;
 const MAX_EVIDENCE: usize = 3;
 /// Warnings of one code kept per document.
 const MAX_WARNINGS_PER_CODE: usize = 10;
+/// Full body sentences of an anchor read past the first one, looking for one that matches the
+/// rule's own patterns.
+const BODY_LOOKAHEAD: usize = 8;
 
 pub fn check(doc: &Document, rules: &Rules) -> CheckReport {
     let st = structure::analyze(doc, rules);
@@ -44,7 +47,7 @@ pub fn check(doc: &Document, rules: &Rules) -> CheckReport {
                     if own.presence.is_present() {
                         return own;
                     }
-                    let shared = evaluate(&st, rules, e, &common);
+                    let shared = shared_verdict(&st, rules, e, &common, s);
                     if shared.presence.is_present() {
                         shared
                     } else {
@@ -119,6 +122,38 @@ fn common_ranges(st: &Structure) -> Vec<Range<usize>> {
         out.push(pos..st.units.len());
     }
     out
+}
+
+/// A section's verdict from the parts of the programme outside its risk sections. The
+/// preamble's goal is the programme's general aim, not the section's; a shared sentence or
+/// chapter that names other directions only («По направлению «Дефицит кадров» мониторинг…»)
+/// belongs to those sections.
+fn shared_verdict(
+    st: &Structure,
+    rules: &Rules,
+    element: Element,
+    common: &[Range<usize>],
+    section: &structure::Section,
+) -> ElementVerdict {
+    let first_section = st.sections.iter().map(|s| s.units.start).min().unwrap_or(0);
+    let ranges: Vec<Range<usize>> = common
+        .iter()
+        .filter(|r| element != Element::Goal || r.start >= first_section)
+        .cloned()
+        .collect();
+    let other_directions = |h: &Hit| {
+        let u = &st.units[h.unit];
+        let sentence = u.folded.get(h.range.clone()).unwrap_or("");
+        let heading = st.section_title(h.unit).map(fold).unwrap_or_default();
+        let named: Vec<_> = rules
+            .risks
+            .iter()
+            .filter(|r| r.find(sentence).is_some() || r.find(&heading).is_some())
+            .map(|r| r.risk)
+            .collect();
+        !named.is_empty() && section.risk.is_none_or(|risk| !named.contains(&risk))
+    };
+    evaluate_where(st, rules, element, &ranges, &|h| !other_directions(h))
 }
 
 /// A document that is not a programme (report, letter, order) has no cycle of its own.
@@ -226,15 +261,30 @@ fn excluded_by(
         })
 }
 
-fn requirement_met(st: &Structure, rules: &Rules, rule: &Rule, unit: usize, folded: &str) -> bool {
+/// Whether one of the rule's requirements holds for a sentence, or for the table row it sits
+/// in. With `values_only` (indicators) the row's dates and responsible cells do not count:
+/// «1 раз в месяц» in «Сроки» is not the value of the «Показатель» next to it.
+fn requirement_met(
+    st: &Structure,
+    rules: &Rules,
+    rule: &Rule,
+    unit: usize,
+    folded: &str,
+    values_only: bool,
+) -> bool {
     if rule.requires.is_empty() {
         return true;
     }
     let u = &st.units[unit];
-    let row_text = u
-        .table
-        .zip(u.row)
-        .and_then(|(t, r)| st.tables.get(t).and_then(|t| t.row_texts.get(r)));
+    let row_text = u.table.zip(u.row).and_then(|(t, r)| {
+        st.tables.get(t).and_then(|t| {
+            if values_only {
+                t.value_texts.get(r)
+            } else {
+                t.row_texts.get(r)
+            }
+        })
+    });
     rule.requires
         .iter()
         .any(|&ci| match rules.contexts.get(ci) {
@@ -282,6 +332,7 @@ fn text_hits(
     rule: &Rule,
     ranges: &[Range<usize>],
     cand: &mut Candidates,
+    values_only: bool,
 ) -> Vec<Hit> {
     let mut out = Vec::new();
     for ui in ranges.iter().flat_map(|r| r.clone()) {
@@ -302,7 +353,7 @@ fn text_hits(
                     context: Some(ci),
                 },
                 None => Hit {
-                    kind: if requirement_met(st, rules, rule, ui, folded) {
+                    kind: if requirement_met(st, rules, rule, ui, folded, values_only) {
                         HitKind::Full
                     } else {
                         HitKind::Weak
@@ -327,9 +378,8 @@ fn anchor_hits(
     rules: &Rules,
     rule: &Rule,
     ranges: &[Range<usize>],
-    heading: bool,
-    label: bool,
-    column: bool,
+    (heading, label, column): (bool, bool, bool),
+    values_only: bool,
 ) -> Vec<Hit> {
     let mut out = Vec::new();
     for a in &st.anchors {
@@ -359,13 +409,27 @@ fn anchor_hits(
         // A column's cells are separate rows, not one text: one past-tense cell says nothing
         // about the others.
         let strict = rule.strict_body && a.kind != AnchorKind::Column;
-        // Every content sentence of the body, with whether it matches the rule itself.
+        // Every content sentence of the body, with whether it matches the rule itself. For the
+        // elements that share headings and columns (`strict_body` rules: monitoring, analysis)
+        // a full sentence that also matches the rule's own patterns is preferred — under
+        // «Мониторинг и анализ» the analysis sentence, not the first one; in a «Форма контроля»
+        // column «ежемесячная сверка отметок», not «справка» — so the scan goes a few sentences
+        // past the first full one.
+        let prefer_own = rule.strict_body;
         let mut body: Vec<(Hit, bool)> = Vec::new();
+        let mut after_full = 0usize;
         for &bi in a.body.iter().filter(|b| in_ranges(ranges, **b)) {
             let bu = &st.units[bi];
-            // Headings of deeper subsections are structure, not content; under a column
-            // header, the row labels of a key|value table name rows, they are not its values.
-            if bu.kind == UnitKind::Heading || (a.kind == AnchorKind::Column && bu.label) {
+            // Headings of deeper subsections are structure, not content; so are a table's
+            // header cells, and under a column header the row labels of a key|value table.
+            let header_cell = bu
+                .table
+                .and_then(|t| st.tables.get(t))
+                .is_some_and(|t| t.header_row.is_some() && t.header_row == bu.row);
+            if bu.kind == UnitKind::Heading
+                || header_cell
+                || (a.kind == AnchorKind::Column && bu.label)
+            {
                 continue;
             }
             for s in bu.sentences.iter().cloned() {
@@ -389,7 +453,7 @@ fn anchor_hits(
                         context: Some(ci),
                     },
                     None => Hit {
-                        kind: if requirement_met(st, rules, rule, bi, folded) {
+                        kind: if requirement_met(st, rules, rule, bi, folded, values_only) {
                             HitKind::Full
                         } else {
                             HitKind::Weak
@@ -399,15 +463,21 @@ fn anchor_hits(
                         context: None,
                     },
                 };
-                // Only a strict body needs to know (it costs one more match per sentence).
-                let own = strict && rule.matches(folded);
-                let stop = !strict && hit.kind == HitKind::Full;
+                let full = hit.kind == HitKind::Full;
+                let own = (strict || (prefer_own && full)) && rule.matches(folded);
+                if full {
+                    after_full += 1;
+                }
                 body.push((hit, own));
-                if stop {
+                let enough = full && (own || !prefer_own || after_full > BODY_LOOKAHEAD);
+                if !strict && enough {
                     break;
                 }
             }
-            if !strict && body.iter().any(|(h, _)| h.kind == HitKind::Full) {
+            let enough = body.iter().any(|(h, own)| h.kind == HitKind::Full && *own)
+                || (after_full > 0 && !prefer_own)
+                || after_full > BODY_LOOKAHEAD;
+            if !strict && enough {
                 break;
             }
         }
@@ -419,9 +489,11 @@ fn anchor_hits(
                     return out;
                 }
             }
-            Some(h) if h.kind == HitKind::Excluded => out.push(h),
+            // A vague item under the anchor («повышение мотивации» under «Показатель») is what
+            // the reader must fix: cite it rather than the heading.
+            Some(h) => out.push(h),
             // An anchor with no usable body is itself the (weak) evidence.
-            _ => out.push(Hit {
+            None => out.push(Hit {
                 kind: HitKind::Weak,
                 unit: a.unit,
                 range: 0..a.text_end,
@@ -458,15 +530,20 @@ fn best_body_hit(body: Vec<(Hit, bool)>, strict: bool) -> Option<Hit> {
         .iter()
         .find(|(h, _)| h.kind == HitKind::Excluded)
         .map(|(h, _)| h.clone());
-    let mut best: Option<Hit> = None;
+    let mut best: Option<(Hit, bool)> = None;
     for (h, own) in body {
         if strict && voided.is_some() && !own && h.kind != HitKind::Excluded {
             continue;
         }
-        if best.as_ref().is_none_or(|b| h.kind > b.kind) {
-            best = Some(h);
+        // Stronger wins; among full sentences one that names the element itself wins.
+        let better = best
+            .as_ref()
+            .is_none_or(|(b, b_own)| h.kind > b.kind || (h.kind == b.kind && own && !b_own));
+        if better {
+            best = Some((h, own));
         }
     }
+    let best = best.map(|(h, _)| h);
     match best {
         Some(b) if b.kind == HitKind::Excluded || !strict => Some(b),
         Some(b) if b.kind == HitKind::Full => Some(b),
@@ -486,14 +563,22 @@ fn rule_hits(
     rule: &Rule,
     ranges: &[Range<usize>],
     cand: &mut Candidates,
+    values_only: bool,
 ) -> Vec<Hit> {
     match rule.scope {
-        Scope::Text => text_hits(st, rules, rule, ranges, cand),
+        Scope::Text => text_hits(st, rules, rule, ranges, cand, values_only),
         Scope::Anchor {
             heading,
             label,
             column,
-        } => anchor_hits(st, rules, rule, ranges, heading, label, column),
+        } => anchor_hits(
+            st,
+            rules,
+            rule,
+            ranges,
+            (heading, label, column),
+            values_only,
+        ),
     }
 }
 
@@ -526,6 +611,17 @@ pub fn evaluate(
     element: Element,
     ranges: &[Range<usize>],
 ) -> ElementVerdict {
+    evaluate_where(st, rules, element, ranges, &|_| true)
+}
+
+/// Verdict for one element over some ranges of units, counting only the hits `keep` accepts.
+fn evaluate_where(
+    st: &Structure,
+    rules: &Rules,
+    element: Element,
+    ranges: &[Range<usize>],
+    keep: &dyn Fn(&Hit) -> bool,
+) -> ElementVerdict {
     let Some(er) = rules.element(element) else {
         return ElementVerdict {
             element,
@@ -541,9 +637,16 @@ pub fn evaluate(
     let mut voided: Vec<(Evidence, usize)> = Vec::new();
     let mut cand = Candidates::new(&er.text_gate, st.units.len());
     for rule in &er.rules {
-        let hits = rule_hits(st, rules, rule, ranges, &mut cand);
+        let hits = rule_hits(
+            st,
+            rules,
+            rule,
+            ranges,
+            &mut cand,
+            element == Element::Indicators,
+        );
         let mut rule_full = false;
-        for h in &hits {
+        for h in hits.iter().filter(|h| keep(h)) {
             match h.kind {
                 HitKind::Full => {
                     rule_full = true;

@@ -114,6 +114,11 @@ fn print_table(out: &mut impl Write, r: &EvalReport) -> std::io::Result<()> {
         acc(&r.sections.cycle),
         acc(&r.sections.elements)
     )?;
+    writeln!(
+        out,
+        "Цитаты своего элемента:         {}",
+        acc(&r.evidence_agreement)
+    )?;
     let failed_traps: Vec<_> = r.traps.iter().filter(|t| t.correct < t.documents).collect();
     if !failed_traps.is_empty() {
         writeln!(out, "Трудные случаи с ошибками (верно / всего документов):")?;

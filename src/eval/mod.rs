@@ -164,6 +164,39 @@ mod tests {
     use RiskFactor::*;
 
     #[test]
+    fn evidence_of_another_element_is_a_disagreement_even_when_the_verdict_is_right() {
+        let mut l = label("a", AntiriskProgramme, [true; 5], &[]);
+        // The checker quotes «цитата <element>»; the labels give monitoring's quote to analysis
+        // too, so the analysis verdict cites the monitoring sentence.
+        l.evidence
+            .insert(Element::Monitoring, Some("цитата  monitoring".into()));
+        l.evidence
+            .insert(Element::Analysis, Some("другая фраза".into()));
+        l.evidence.insert(Element::Goal, Some("цитата goal".into()));
+        let mut r = report(AntiriskProgramme, [P; 5], &[]);
+        if let Some(v) = r
+            .elements
+            .iter_mut()
+            .find(|v| v.element == Element::Analysis)
+        {
+            v.evidence[0].quote = "Цитата monitoring".into();
+        }
+        let s = score(&Labels { documents: vec![l] }, &[Ok(r)]);
+        assert_eq!(
+            (s.evidence_agreement.correct, s.evidence_agreement.total),
+            (4, 5)
+        );
+        let d: Vec<_> = s
+            .disagreements
+            .iter()
+            .filter(|d| d.field.starts_with("evidence:"))
+            .collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].field, "evidence:analysis");
+        assert!(d[0].got.contains("monitoring"));
+    }
+
+    #[test]
     fn element_counts_precision_recall_f1() {
         let labels = Labels {
             documents: vec![

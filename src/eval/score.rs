@@ -135,6 +135,11 @@ pub struct EvalReport {
     pub doc_type: Accuracy,
     pub risk_factors: MicroF1,
     pub sections: SectionScores,
+    /// Present-and-labelled-present verdicts whose evidence does not quote another element's
+    /// labelled evidence instead of the element's own (a monitoring sentence cited as the
+    /// analysis is wrong even when the verdict is right).
+    #[serde(default)]
+    pub evidence_agreement: Accuracy,
     pub disagreements: Vec<Disagreement>,
     /// Per labelled trap: how many documents with it got every element and the cycle right.
     pub traps: Vec<TrapScore>,
@@ -175,6 +180,7 @@ pub fn score(labels: &Labels, outcomes: &[Outcome]) -> EvalReport {
     let mut sec_el_ok = 0;
     let mut failures = Vec::new();
     let mut dis = Vec::new();
+    let (mut ev_ok, mut ev_total) = (0, 0);
 
     for (label, outcome) in labels.documents.iter().zip(outcomes) {
         let file = &label.file;
@@ -213,6 +219,21 @@ pub fn score(labels: &Labels, outcomes: &[Outcome]) -> EvalReport {
                     rule: first.map(|e| e.rule.clone()),
                     expected_evidence: label.evidence.get(&el).cloned().flatten(),
                 });
+            } else if let Some(v) = verdict.filter(|_| got) {
+                ev_total += 1;
+                let quotes: Vec<&str> = v.evidence.iter().map(|e| e.quote.as_str()).collect();
+                match misattributed(label, el, &quotes) {
+                    None => ev_ok += 1,
+                    Some(other) => dis.push(Disagreement {
+                        file: file.clone(),
+                        field: format!("evidence:{}", el.id()),
+                        expected: format!("цитата элемента {}", el.id()),
+                        got: format!("цитата элемента {}", other.id()),
+                        evidence: quotes.first().map(|q| q.to_string()),
+                        rule: v.evidence.first().map(|e| e.rule.clone()),
+                        expected_evidence: label.evidence.get(&el).cloned().flatten(),
+                    }),
+                }
             }
         }
 
@@ -378,6 +399,7 @@ pub fn score(labels: &Labels, outcomes: &[Outcome]) -> EvalReport {
             cycle: Accuracy::new(sec_cycle_ok, sec_labelled),
             elements: Accuracy::new(sec_el_ok, sec_labelled * Element::ALL.len() as u32),
         },
+        evidence_agreement: Accuracy::new(ev_ok, ev_total),
         disagreements: dis,
         traps: traps
             .into_iter()
@@ -389,6 +411,46 @@ pub fn score(labels: &Labels, outcomes: &[Outcome]) -> EvalReport {
             .collect(),
         search: None,
     }
+}
+
+/// Whitespace collapsed and case folded, as a reader compares two quotes.
+fn reading_form(s: &str) -> String {
+    crate::rules::fold(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The element whose labelled quote the checker cited as evidence for `el`, when none of its
+/// quotes overlaps `el`'s own labelled quote but one overlaps another element's.
+fn misattributed(label: &LabelledDoc, el: Element, quotes: &[&str]) -> Option<Element> {
+    let labelled = |e: Element| {
+        label
+            .evidence
+            .get(&e)
+            .cloned()
+            .flatten()
+            .map(|q| reading_form(&q))
+            .filter(|q| !q.is_empty())
+    };
+    let quotes: Vec<String> = quotes
+        .iter()
+        .map(|q| reading_form(q))
+        .filter(|q| !q.is_empty())
+        .collect();
+    let overlaps = |l: &str| {
+        quotes
+            .iter()
+            .any(|q| q.contains(l) || l.contains(q.as_str()))
+    };
+    if labelled(el).is_some_and(|own| overlaps(&own)) {
+        return None;
+    }
+    Element::ALL
+        .iter()
+        .copied()
+        .filter(|&o| o != el)
+        .find(|&o| labelled(o).is_some_and(|q| overlaps(&q)))
 }
 
 pub(super) fn presence_word(present: bool) -> &'static str {

@@ -95,6 +95,8 @@ pub struct TableInfo {
     pub columns: Vec<(u32, String, Option<ColumnRole>)>,
     /// Folded text of each row without number-only cells (the «№» column).
     pub row_texts: Vec<String>,
+    /// The same without the dates and responsible columns: where an indicator's values are.
+    pub value_texts: Vec<String>,
     /// Has an action column and a dates or responsible column.
     pub roadmap: bool,
     pub text_len: usize,
@@ -217,6 +219,7 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         });
     }
     label_anchors(&units, &mut anchors);
+    labels_first_anchors(&units, &mut anchors);
 
     // Where the programme proper starts: a run-in «Цель:» / «Задачи:» label, or a paragraph
     // stating the goal («Целью программы является…»). An initial-diagnosis section («Пояснительная
@@ -287,6 +290,8 @@ pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
         })
         .collect();
 
+    let mut section_contexts = section_contexts;
+    mark_opening_rows(&units, &tables, rules, &mut section_contexts);
     let mut st = Structure {
         units,
         headings,

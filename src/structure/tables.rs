@@ -122,11 +122,17 @@ impl Builder<'_> {
         }
         // A two-column key|value table (a passport) whose first row is already content
         // («Цель Программы | Восполнить к декабрю…»): the writer's header flag is layout only.
-        if !by_roles && header_row.is_some() && t.columns() == 2 {
+        // Also with a dash or spacer column between key and value («Цель | — | …»).
+        if !by_roles && header_row.is_some() && (2..=3).contains(&t.columns()) {
             let value_words = header_row
                 .and_then(|hr| cells.get(hr))
-                .and_then(|row| row.get(1))
-                .map(|(_, _, us)| cell_text(&self.units, us).split_whitespace().count())
+                .and_then(|row| {
+                    row.iter()
+                        .skip(1)
+                        .map(|(_, _, us)| cell_text(&self.units, us))
+                        .rfind(|s| !s.trim().is_empty())
+                })
+                .map(|s| s.split_whitespace().count())
                 .unwrap_or(0);
             let key_is_goal = header_row
                 .and_then(|hr| cells.get(hr))
@@ -165,6 +171,10 @@ impl Builder<'_> {
         // Column names on data cells, column anchors, row-label anchors.
         let mut col_bodies: Vec<Vec<usize>> = vec![Vec::new(); columns.len()];
         let mut row_texts = Vec::new();
+        let mut value_texts = Vec::new();
+        // The passport-row anchor the previous row opened, to which a row with an empty label
+        // cell (a merged label, a value carried over to the next row) still belongs.
+        let mut open_label: Option<usize> = None;
         let data_start = header_row.map(|h| h + 1).unwrap_or(0);
         for (ri, row) in cells.iter().enumerate() {
             // The «№ п/п» column would make every row look measurable.
@@ -181,6 +191,22 @@ impl Builder<'_> {
                 .map(|(_, s)| fold(&s))
                 .collect();
             row_texts.push(rt.join(" | "));
+            // Without the dates and responsible columns: «15 сентября», «1 раз в месяц» are not
+            // the values of an indicator.
+            let vt: Vec<String> = row
+                .iter()
+                .enumerate()
+                .filter(|(ci, (col, span, us))| {
+                    let role = column_of(*col, *span).and_then(|c| c.2);
+                    let number_only = cell_text(&self.units, us)
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c.is_whitespace());
+                    !matches!(role, Some(ColumnRole::Dates | ColumnRole::Responsible))
+                        && (*ci > 0 || !number_only)
+                })
+                .map(|(_, (_, _, us))| fold(&cell_text(&self.units, us)))
+                .collect();
+            value_texts.push(vt.join(" | "));
             if ri < data_start {
                 continue;
             }
@@ -207,6 +233,20 @@ impl Builder<'_> {
                 let skip = usize::from(
                     row.len() == 3 && row.first().is_some_and(|(_, _, us)| is_number(us)),
                 );
+                let label_empty = row
+                    .get(skip)
+                    .is_none_or(|(_, _, us)| cell_text(&self.units, us).trim().is_empty());
+                if label_empty {
+                    if let Some(anchor) = open_label.and_then(|ai| self.anchors.get_mut(ai)) {
+                        anchor.body.extend(
+                            row.iter()
+                                .skip(skip + 1)
+                                .flat_map(|(_, _, us)| us.iter().copied()),
+                        );
+                    }
+                    continue;
+                }
+                open_label = None;
                 if let Some((_, _, first)) = row.get(skip) {
                     let label = cell_text(&self.units, first);
                     if let Some(&lu) = first.first() {
@@ -220,6 +260,7 @@ impl Builder<'_> {
                                 .flat_map(|(_, _, us)| us.iter().copied())
                                 .collect();
                             let text_end = self.units[lu].text.len();
+                            open_label = Some(self.anchors.len());
                             self.anchors.push(Anchor {
                                 kind: AnchorKind::Label,
                                 unit: lu,
@@ -300,6 +341,7 @@ impl Builder<'_> {
             header_row,
             columns,
             row_texts,
+            value_texts,
             roadmap,
             text_len,
         });

@@ -102,6 +102,12 @@ pub(super) fn label_re() -> &'static Regex {
     R.get_or_init(|| re(r"^([^:\n]{2,80}?):(\s+|$)"))
 }
 
+/// A label alone on its line, closed by a full stop: «Мероприятия.» above a numbered list.
+fn lone_label_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"^([^:.;,\n]{2,40}?)\.$"))
+}
+
 /// A run-in heading: «Мониторинг. Ежемесячно классные руководители…».
 pub(super) fn run_in_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -321,25 +327,35 @@ pub(super) fn label_anchors(units: &[Unit], anchors: &mut Vec<Anchor>) {
         if u.kind != UnitKind::Paragraph && u.kind != UnitKind::ListItem {
             continue;
         }
-        let (c, max_words) = match label_re().captures(&u.text) {
-            Some(c) => (c, 8),
-            None => match run_in_re().captures(&u.text) {
-                Some(c) => (c, 3),
-                None => continue,
-            },
+        let starts_upper = |l: &str| {
+            l.trim_start_matches(|ch: char| !ch.is_alphabetic())
+                .chars()
+                .next()
+                .is_some_and(|ch| ch.is_uppercase())
         };
-        let Some(label) = c.get(1) else { continue };
-        let words = label.as_str().split_whitespace().count();
-        let starts_upper = label
-            .as_str()
-            .trim_start_matches(|ch: char| !ch.is_alphabetic())
-            .chars()
-            .next()
-            .is_some_and(|ch| ch.is_uppercase());
-        if words > max_words || !starts_upper {
-            continue;
-        }
-        let inline = u.text[label.end() + 1..].trim();
+        let fits = |m: &regex::Match, max_words: usize| {
+            m.as_str().split_whitespace().count() <= max_words && starts_upper(m.as_str())
+        };
+        // «Цель программы: …», else a run-in «Показатели. Доля …: 71 %» (whose colon comes
+        // late), else a lone «Мероприятия.» line that introduces what follows.
+        let label = label_re()
+            .captures(&u.text)
+            .and_then(|c| c.get(1))
+            .filter(|m| fits(m, 8))
+            .or_else(|| {
+                run_in_re()
+                    .captures(&u.text)
+                    .and_then(|c| c.get(1))
+                    .filter(|m| fits(m, 3))
+            })
+            .or_else(|| {
+                lone_label_re()
+                    .captures(&u.text)
+                    .and_then(|c| c.get(1))
+                    .filter(|m| fits(m, 4))
+            });
+        let Some(label) = label else { continue };
+        let inline = u.text.get(label.end() + 1..).unwrap_or("").trim();
         let mut body = Vec::new();
         if !inline.is_empty() {
             body.push(i);
@@ -373,5 +389,95 @@ pub(super) fn label_anchors(units: &[Unit], anchors: &mut Vec<Anchor>) {
             text_end: label.end(),
             body,
         });
+    }
+}
+
+fn passport_label_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"^\W*(наименовани|названи|цел[ьи]|основн\w+\s+(цел|иде)|миссия|задач|срок|этап|основани|разработчик|исполнител|координатор|руководител|ожидаем|показател|индикатор|критери|контрол|мониторинг|финансир|ресурс|целев\w+\s+(групп|показател|индикатор))")
+    })
+}
+
+/// A passport table read labels first («Наименование программы», «Цель программы», «Задачи
+/// программы», «Сроки реализации», then the values in the same order), as PDF and DOCX
+/// exports of two-column tables often come out: the k-th value after a run of passport labels
+/// is the body of the k-th label.
+pub(super) fn labels_first_anchors(units: &[Unit], anchors: &mut Vec<Anchor>) {
+    let is_label = |u: &Unit| {
+        let t = u.text.trim();
+        let words = t.split_whitespace().count();
+        u.kind != UnitKind::Cell
+            && u.kind != UnitKind::ListItem
+            && (1..=6).contains(&words)
+            && t.chars().count() <= 60
+            && !t.ends_with(['.', ';', ',', ':'])
+            && !t.chars().any(|c| c.is_ascii_digit())
+            && passport_label_re().is_match(&u.folded)
+    };
+    let mut i = 0;
+    while i < units.len() {
+        let run = units[i..].iter().take_while(|u| is_label(u)).count();
+        if run < 3 {
+            i += 1;
+            continue;
+        }
+        let values: Vec<usize> = (i + run..units.len())
+            .take_while(|&j| {
+                let v = &units[j];
+                // A numbered chapter heading («2. Обоснование») closes the passport.
+                let chapter =
+                    v.kind == UnitKind::Heading && numbered_heading_re().is_match(&v.text);
+                !(chapter || is_label(v))
+            })
+            .take(run)
+            .collect();
+        for (k, &v) in values.iter().enumerate() {
+            let lu = i + k;
+            anchors.push(Anchor {
+                kind: AnchorKind::Label,
+                unit: lu,
+                text_end: units[lu].text.len(),
+                body: vec![v],
+            });
+        }
+        i += run;
+    }
+}
+
+/// A plan whose first row analyses a survey or a diagnostic («Анализ результатов
+/// анкетирования», «Входная диагностика») starts from the current state: that row's action
+/// is diagnosis, not the analysis or monitoring step (the `opening_row` context says which
+/// actions).
+pub(super) fn mark_opening_rows(
+    units: &[Unit],
+    tables: &[TableInfo],
+    rules: &Rules,
+    section_contexts: &mut [Option<Vec<bool>>],
+) {
+    let (Some(opening), Some(flags)) = (
+        rules.context("opening_row"),
+        rules
+            .contexts
+            .iter()
+            .position(|c| c.id == "diagnosis")
+            .and_then(|ci| section_contexts.get_mut(ci))
+            .and_then(|f| f.as_mut()),
+    ) else {
+        return;
+    };
+    for (ui, u) in units.iter().enumerate() {
+        let Some(t) = u.table.and_then(|t| tables.get(t)) else {
+            continue;
+        };
+        let first_data = t.header_row.map(|h| h + 1).unwrap_or(0);
+        let action = t.columns.iter().any(|(_, name, role)| {
+            *role == Some(ColumnRole::Action) && u.column.as_deref() == Some(name.as_str())
+        });
+        if t.roadmap && u.row == Some(first_data) && action && opening.holds(&u.folded) {
+            if let Some(f) = flags.get_mut(ui) {
+                *f = true;
+            }
+        }
     }
 }
