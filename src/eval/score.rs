@@ -421,8 +421,15 @@ fn reading_form(s: &str) -> String {
         .join(" ")
 }
 
-/// The element whose labelled quote the checker cited as evidence for `el`, when none of its
-/// quotes overlaps `el`'s own labelled quote but one overlaps another element's.
+/// Two quotes say the same thing: one contains the other and the shorter is at least half of
+/// the longer (a short labelled phrase inside a long cited paragraph says little).
+fn same_passage(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty() && long.contains(short) && short.len() * 2 >= long.len()
+}
+
+/// The element whose labelled quote the checker's main (first) quote for `el` is, when it is
+/// not `el`'s own labelled quote.
 fn misattributed(label: &LabelledDoc, el: Element, quotes: &[&str]) -> Option<Element> {
     let labelled = |e: Element| {
         label
@@ -433,24 +440,15 @@ fn misattributed(label: &LabelledDoc, el: Element, quotes: &[&str]) -> Option<El
             .map(|q| reading_form(&q))
             .filter(|q| !q.is_empty())
     };
-    let quotes: Vec<String> = quotes
-        .iter()
-        .map(|q| reading_form(q))
-        .filter(|q| !q.is_empty())
-        .collect();
-    let overlaps = |l: &str| {
-        quotes
-            .iter()
-            .any(|q| q.contains(l) || l.contains(q.as_str()))
-    };
-    if labelled(el).is_some_and(|own| overlaps(&own)) {
+    let main = reading_form(quotes.first()?);
+    if labelled(el).is_some_and(|own| same_passage(&own, &main)) {
         return None;
     }
     Element::ALL
         .iter()
         .copied()
         .filter(|&o| o != el)
-        .find(|&o| labelled(o).is_some_and(|q| overlaps(&q)))
+        .find(|&o| labelled(o).is_some_and(|q| same_passage(&q, &main)))
 }
 
 pub(super) fn presence_word(present: bool) -> &'static str {
