@@ -1,8 +1,8 @@
 //! Extraction: file bytes → `Document`. One module per format; nothing after this stage knows
 //! about formats. Every reader takes `Limits` and never panics on file data.
 
-pub mod doc;
 mod boxdraw;
+pub mod doc;
 pub mod docx;
 mod layout;
 pub mod odt;
