@@ -276,4 +276,16 @@ fn monitoring_named_for_one_section_does_not_leak_into_another() {
         Presence::Present
     );
     assert!(!r.cycle_complete);
+    // Naming one direction as an example of all of them still covers every section.
+    let doc = medium_term(
+        "",
+        &format!("{goal1}\n\n{MOTIVATION}"),
+        &format!("{SHORTAGE_GOAL}\n\n{SHORTAGE}"),
+        "## 3. Мониторинг реализации программы\n\nПо всем направлениям, в том числе по направлению «Низкая учебная мотивация обучающихся», мониторинг ведётся ежемесячно заместителем директора.",
+    );
+    let r = run(&doc);
+    assert_eq!(
+        section_presence(&r, t, Element::Monitoring),
+        Presence::Present
+    );
 }

@@ -151,7 +151,9 @@ fn shared_verdict(
             .filter(|r| r.find(sentence).is_some() || r.find(&heading).is_some())
             .map(|r| r.risk)
             .collect();
-        !named.is_empty() && section.risk.is_none_or(|risk| !named.contains(&risk))
+        !named.is_empty()
+            && !structure::names_all_directions(sentence)
+            && section.risk.is_none_or(|risk| !named.contains(&risk))
     };
     evaluate_where(st, rules, element, &ranges, &|h| !other_directions(h))
 }

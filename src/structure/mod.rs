@@ -174,6 +174,12 @@ fn re(src: &str) -> Regex {
     }
 }
 
+/// Whether (folded) text says it applies to every direction («по обоим направлениям», «для
+/// всех факторов риска»).
+pub fn names_all_directions(folded: &str) -> bool {
+    all_directions_re().is_match(folded)
+}
+
 /// Analyse a document's structure with the given rules.
 pub fn analyze(doc: &Document, rules: &Rules) -> Structure {
     let mut b = Builder {
